@@ -1,0 +1,131 @@
+"""The quadratic extension Fq2 = Fq[u]/(u^2 + 1) that BN254's G2 lives over.
+
+An element a0 + a1*u is a pair of Fq elements, real part first: inside
+kernels a tuple ``(a0, a1)`` of two 4-limb Montgomery tuples, in arrays the
+trailing axes ``(..., 2, 4)`` (design.md section 2). This is py_ecc's
+``FQ2([a0, a1])`` order; the EVM precompiles write the imaginary part first,
+and that conversion belongs to the L1 encoder, not here.
+
+Multiplication is Karatsuba (3 Fq multiplications), squaring the complex
+method (2), inversion goes through the norm a0^2 + a1^2, which lies in Fq
+(Beuchat et al., "High-speed software implementation of the optimal ate
+pairing over Barreto-Naehrig curves", Pairing 2010, section 3 and alg. 8).
+"""
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from numba import njit
+
+from . import montgomery as fq
+from .params import FQ_SPEC, P, int_to_limbs
+
+ZERO = (fq.ZERO, fq.ZERO)
+ONE = (FQ_SPEC.one, fq.ZERO)
+
+
+@njit(cache=True)
+def add(a, b):
+    """a + b."""
+    return (fq.add(a[0], b[0], FQ_SPEC), fq.add(a[1], b[1], FQ_SPEC))
+
+
+@njit(cache=True)
+def sub(a, b):
+    """a - b."""
+    return (fq.sub(a[0], b[0], FQ_SPEC), fq.sub(a[1], b[1], FQ_SPEC))
+
+
+@njit(cache=True)
+def neg(a):
+    """-a."""
+    return (fq.neg(a[0], FQ_SPEC), fq.neg(a[1], FQ_SPEC))
+
+
+@njit(cache=True)
+def double(a):
+    """2a."""
+    return (fq.double(a[0], FQ_SPEC), fq.double(a[1], FQ_SPEC))
+
+
+@njit(cache=True)
+def conjugate(a):
+    """a0 - a1*u, which is also the Frobenius map a^p (since p = 3 mod 4)."""
+    return (a[0], fq.neg(a[1], FQ_SPEC))
+
+
+@njit(cache=True)
+def mul(a, b):
+    """a * b by Karatsuba: (a0b0 - a1b1) + ((a0+a1)(b0+b1) - a0b0 - a1b1)u."""
+    v0 = fq.mul(a[0], b[0], FQ_SPEC)
+    v1 = fq.mul(a[1], b[1], FQ_SPEC)
+    cross = fq.mul(fq.add(a[0], a[1], FQ_SPEC), fq.add(b[0], b[1], FQ_SPEC), FQ_SPEC)
+    return (
+        fq.sub(v0, v1, FQ_SPEC),
+        fq.sub(fq.sub(cross, v0, FQ_SPEC), v1, FQ_SPEC),
+    )
+
+
+@njit(cache=True)
+def square(a):
+    """a^2 by the complex method: (a0+a1)(a0-a1) + 2*a0*a1*u."""
+    real = fq.mul(fq.add(a[0], a[1], FQ_SPEC), fq.sub(a[0], a[1], FQ_SPEC), FQ_SPEC)
+    imag = fq.mul(a[0], a[1], FQ_SPEC)
+    return (real, fq.double(imag, FQ_SPEC))
+
+
+@njit(cache=True)
+def mul_by_fq(a, k):
+    """a * k for k in the base field Fq."""
+    return (fq.mul(a[0], k, FQ_SPEC), fq.mul(a[1], k, FQ_SPEC))
+
+
+@njit(cache=True)
+def inv(a):
+    """a^-1 = conj(a) / (a0^2 + a1^2); the caller must exclude zero."""
+    norm = fq.add(fq.square(a[0], FQ_SPEC), fq.square(a[1], FQ_SPEC), FQ_SPEC)
+    return mul_by_fq(conjugate(a), fq.inv(norm, FQ_SPEC))
+
+
+@njit(cache=True)
+def is_zero(a):
+    """True for 0 + 0u."""
+    return fq.is_zero(a[0]) and fq.is_zero(a[1])
+
+
+@njit(cache=True)
+def equal(a, b):
+    """Component-wise equality of two reduced elements."""
+    return fq.equal(a[0], b[0]) and fq.equal(a[1], b[1])
+
+
+def _fq_montgomery_limbs(value: int) -> tuple:
+    """One Fq element in Montgomery form as a limb tuple (a module-load helper)."""
+    return int_to_limbs(value * (1 << 256) % P)
+
+
+def constant(real: int, imag: int) -> tuple:
+    """The kernel-ready tuple of real + imag*u, for module-level constants."""
+    return (_fq_montgomery_limbs(real % P), _fq_montgomery_limbs(imag % P))
+
+
+def from_ints(pairs: Iterable[Sequence[int]]) -> np.ndarray:
+    """(real, imag) integer pairs in [0, p) to a Montgomery ``uint64[n, 2, 4]`` array."""
+    flat = bytearray()
+    for index, pair in enumerate(pairs):
+        for part in pair:
+            if not 0 <= part < P:
+                raise ValueError(f"Fq2 coordinate at index {index} is not in [0, p)")
+            flat += (part * (1 << 256) % P).to_bytes(32, "little")
+    return np.frombuffer(bytes(flat), dtype="<u8").astype(np.uint64).reshape(-1, 2, 4)
+
+
+def to_ints(arr: np.ndarray) -> list[tuple[int, int]]:
+    """A Montgomery ``uint64[n, 2, 4]`` array to (real, imag) integer pairs."""
+    r_inv = pow(1 << 256, -1, P)
+    raw = np.ascontiguousarray(arr, dtype=np.uint64).reshape(-1, 2, 4)
+    out = []
+    for row in raw:
+        parts = (int.from_bytes(limbs.astype("<u8").tobytes(), "little") * r_inv % P for limbs in row)
+        out.append(tuple(parts))
+    return out

@@ -1,0 +1,5 @@
+"""Rank-1 constraint systems: the compiled form of a circuit."""
+
+from .system import ConstraintSystem, SparseMatrix, UnsatisfiedConstraint
+
+__all__ = ["ConstraintSystem", "SparseMatrix", "UnsatisfiedConstraint"]
