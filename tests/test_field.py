@@ -136,3 +136,11 @@ def test_empty_arrays():
     assert empty.shape == (0, 4)
     assert Fr.to_ints(Fr.mul(empty, empty)) == []
     assert Fr.to_ints(Fr.batch_inv(empty)) == []
+
+
+def test_read_only_and_strided_inputs_are_accepted():
+    a = Fr.from_ints([5, 6, 7, 8])
+    frozen = a.copy()
+    frozen.setflags(write=False)
+    assert Fr.to_ints(Fr.mul(frozen, frozen)) == [25, 36, 49, 64]
+    assert Fr.to_ints(a[::2]) == [5, 7]

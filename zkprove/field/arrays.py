@@ -1,10 +1,11 @@
 """Parallel numba kernels that apply Montgomery operations to ``uint64[n, 4]`` arrays.
 
-Each kernel takes the scalar operation (a njit function from
-:mod:`~zkprove.field.montgomery`) as an argument, so one loop serves every
-operation, and a small integer field id instead of the spec itself: numba's
-parallel regions cannot capture a nested-tuple argument, so the spec is
-looked up inside the serial chunk function.
+One loop serves every operation: the kernels take a small integer op code and
+a field id, not the scalar function and the spec. Both choices dodge numba
+limits: a dispatcher passed as an argument defeats ``cache=True`` (every
+process compiles anew, and saving to the cache can fail), and a parallel
+region cannot capture a nested-tuple argument, so the spec is looked up inside
+the serial chunk function.
 """
 
 import numpy as np
@@ -39,23 +40,49 @@ def store(arr, i, x):
     arr[i, 3] = x[3]
 
 
+NEG, SQUARE, INV, TO_MONTGOMERY, FROM_MONTGOMERY = 0, 1, 2, 3, 4
+ADD, SUB, MUL = 0, 1, 2
+
+
+@njit(cache=True)
+def _unary(op, x, spec):
+    if op == NEG:
+        return mont.neg(x, spec)
+    if op == SQUARE:
+        return mont.square(x, spec)
+    if op == INV:
+        return mont.inv(x, spec)
+    if op == TO_MONTGOMERY:
+        return mont.to_montgomery(x, spec)
+    return mont.from_montgomery(x, spec)
+
+
+@njit(cache=True)
+def _binary(op, x, y, spec):
+    if op == ADD:
+        return mont.add(x, y, spec)
+    if op == SUB:
+        return mont.sub(x, y, spec)
+    return mont.mul(x, y, spec)
+
+
 @njit(cache=True)
 def _unary_chunk(op, a, out, lo, hi, field_id):
     spec = spec_of(field_id)
     for i in range(lo, hi):
-        store(out, i, op(load(a, i), spec))
+        store(out, i, _unary(op, load(a, i), spec))
 
 
 @njit(cache=True)
 def _binary_chunk(op, a, b, out, lo, hi, field_id):
     spec = spec_of(field_id)
     for i in range(lo, hi):
-        store(out, i, op(load(a, i), load(b, i), spec))
+        store(out, i, _binary(op, load(a, i), load(b, i), spec))
 
 
 @njit(cache=True, parallel=True)
 def map_unary(op, a, out, field_id):
-    """out[i] = op(a[i]) for every row, split across threads."""
+    """out[i] = op(a[i]) for every row (op: NEG, SQUARE, INV, TO_/FROM_MONTGOMERY)."""
     n = a.shape[0]
     for c in prange(_CHUNKS):
         _unary_chunk(op, a, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS, field_id)
@@ -63,7 +90,7 @@ def map_unary(op, a, out, field_id):
 
 @njit(cache=True, parallel=True)
 def map_binary(op, a, b, out, field_id):
-    """out[i] = op(a[i], b[i]) for every row, split across threads."""
+    """out[i] = op(a[i], b[i]) for every row (op: ADD, SUB, MUL)."""
     n = a.shape[0]
     for c in prange(_CHUNKS):
         _binary_chunk(op, a, b, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS, field_id)

@@ -20,6 +20,8 @@ from numba import njit
 from . import montgomery as fq
 from .params import FQ_SPEC, P, int_to_limbs
 
+_MONTGOMERY_R = 1 << 256
+_MONTGOMERY_R_INV = pow(_MONTGOMERY_R, -1, P)
 ZERO = (fq.ZERO, fq.ZERO)
 ONE = (FQ_SPEC.one, fq.ZERO)
 
@@ -99,33 +101,37 @@ def equal(a, b):
     return fq.equal(a[0], b[0]) and fq.equal(a[1], b[1])
 
 
-def _fq_montgomery_limbs(value: int) -> tuple:
-    """One Fq element in Montgomery form as a limb tuple (a module-load helper)."""
-    return int_to_limbs(value * (1 << 256) % P)
-
-
 def constant(real: int, imag: int) -> tuple:
-    """The kernel-ready tuple of real + imag*u, for module-level constants."""
-    return (_fq_montgomery_limbs(real % P), _fq_montgomery_limbs(imag % P))
+    """The kernel-ready tuple of real + imag*u (Montgomery limbs), for module-level constants."""
+    return tuple(int_to_limbs(part % P * (1 << 256) % P) for part in (real, imag))
+
+
+def fq_from_ints(values: Iterable[int]) -> np.ndarray:
+    """Fq integers in [0, p) to Montgomery ``uint64[n, 4]``, in plain Python.
+
+    Edge conversions (py_ecc points, constants) are small; doing them with
+    Python integers keeps them free of kernel compilation.
+    """
+    data = bytearray()
+    for index, value in enumerate(values):
+        if not 0 <= value < P:
+            raise ValueError(f"Fq value {index} is not in [0, p)")
+        data += (value * _MONTGOMERY_R % P).to_bytes(32, "little")
+    return np.frombuffer(bytes(data), dtype="<u8").astype(np.uint64).reshape(-1, 4)
+
+
+def fq_to_ints(arr: np.ndarray) -> list[int]:
+    """Montgomery ``uint64[..., 4]`` limbs back to Fq integers, in plain Python."""
+    data = np.ascontiguousarray(arr, dtype="<u8").tobytes()
+    return [int.from_bytes(data[k : k + 32], "little") * _MONTGOMERY_R_INV % P for k in range(0, len(data), 32)]
 
 
 def from_ints(pairs: Iterable[Sequence[int]]) -> np.ndarray:
     """(real, imag) integer pairs in [0, p) to a Montgomery ``uint64[n, 2, 4]`` array."""
-    flat = bytearray()
-    for index, pair in enumerate(pairs):
-        for part in pair:
-            if not 0 <= part < P:
-                raise ValueError(f"Fq2 coordinate at index {index} is not in [0, p)")
-            flat += (part * (1 << 256) % P).to_bytes(32, "little")
-    return np.frombuffer(bytes(flat), dtype="<u8").astype(np.uint64).reshape(-1, 2, 4)
+    return fq_from_ints(part for pair in pairs for part in pair).reshape(-1, 2, 4)
 
 
 def to_ints(arr: np.ndarray) -> list[tuple[int, int]]:
-    """A Montgomery ``uint64[n, 2, 4]`` array to (real, imag) integer pairs."""
-    r_inv = pow(1 << 256, -1, P)
-    raw = np.ascontiguousarray(arr, dtype=np.uint64).reshape(-1, 2, 4)
-    out = []
-    for row in raw:
-        parts = (int.from_bytes(limbs.astype("<u8").tobytes(), "little") * r_inv % P for limbs in row)
-        out.append(tuple(parts))
-    return out
+    """A Montgomery ``uint64[..., 2, 4]`` array to (real, imag) integer pairs."""
+    flat = fq_to_ints(arr)
+    return list(zip(flat[0::2], flat[1::2]))

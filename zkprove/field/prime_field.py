@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from . import arrays
-from . import montgomery as mont
 from .params import FQ_SPEC, FR_SPEC, P, R, FieldSpec, int_to_limbs
 
 _BYTE_ORDERS = ("big", "little")
@@ -65,14 +64,14 @@ class PrimeField:
         """Standard-form limbs (each < q) to Montgomery form."""
         limbs = self.validate(limbs, "limbs")
         out = arrays.empty(len(limbs))
-        arrays.map_unary(mont.to_montgomery, limbs, out, self._field_id)
+        arrays.map_unary(arrays.TO_MONTGOMERY, limbs, out, self._field_id)
         return out
 
     def to_standard_limbs(self, elements: np.ndarray) -> np.ndarray:
         """Montgomery form to standard-form limbs."""
         elements = self.validate(elements)
         out = arrays.empty(len(elements))
-        arrays.map_unary(mont.from_montgomery, elements, out, self._field_id)
+        arrays.map_unary(arrays.FROM_MONTGOMERY, elements, out, self._field_id)
         return out
 
     def from_bytes(self, data: bytes, byteorder: str = "big") -> np.ndarray:
@@ -103,7 +102,8 @@ class PrimeField:
             raise ValueError(f"{what} must have dtype uint64, got {elements.dtype}")
         if elements.ndim != 2 or elements.shape[1] != 4:
             raise ValueError(f"{what} must have shape (n, 4), got {elements.shape}")
-        elements = np.ascontiguousarray(elements)
+        # A fresh writable contiguous array, when needed, keeps to one compiled signature per kernel.
+        elements = np.require(elements, requirements=["C_CONTIGUOUS", "WRITEABLE"])
         bad = arrays.first_at_least(elements, self._modulus_limbs)
         if bad >= 0:
             raise ValueError(f"{what} {bad} is not reduced below the {self.name} modulus")
@@ -111,7 +111,7 @@ class PrimeField:
 
     # -- arithmetic --------------------------------------------------------------
 
-    def _binary(self, op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def _binary(self, op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = self.validate(a, "left operand"), self.validate(b, "right operand")
         if len(a) != len(b):
             raise ValueError(f"operands have different lengths: {len(a)} and {len(b)}")
@@ -119,26 +119,26 @@ class PrimeField:
         arrays.map_binary(op, a, b, out, self._field_id)
         return out
 
-    def _unary(self, op, a: np.ndarray) -> np.ndarray:
+    def _unary(self, op: int, a: np.ndarray) -> np.ndarray:
         a = self.validate(a)
         out = arrays.empty(len(a))
         arrays.map_unary(op, a, out, self._field_id)
         return out
 
     def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return self._binary(mont.add, a, b)
+        return self._binary(arrays.ADD, a, b)
 
     def sub(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return self._binary(mont.sub, a, b)
+        return self._binary(arrays.SUB, a, b)
 
     def mul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return self._binary(mont.mul, a, b)
+        return self._binary(arrays.MUL, a, b)
 
     def neg(self, a: np.ndarray) -> np.ndarray:
-        return self._unary(mont.neg, a)
+        return self._unary(arrays.NEG, a)
 
     def square(self, a: np.ndarray) -> np.ndarray:
-        return self._unary(mont.square, a)
+        return self._unary(arrays.SQUARE, a)
 
     def pow(self, a: np.ndarray, exponent: int) -> np.ndarray:
         """a^e elementwise for a non-negative integer e (0^0 = 1)."""
@@ -162,7 +162,7 @@ class PrimeField:
 
     def inv(self, a: np.ndarray) -> np.ndarray:
         """Elementwise inverse by Fermat's little theorem; zero raises ValueError."""
-        return self._unary(mont.inv, self._check_invertible(a))
+        return self._unary(arrays.INV, self._check_invertible(a))
 
     def batch_inv(self, a: np.ndarray) -> np.ndarray:
         """Elementwise inverse with Montgomery's trick: ~3 products per element plus one
