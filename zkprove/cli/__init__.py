@@ -18,10 +18,21 @@ app = typer.Typer(
 )
 
 
+def _register_builtin() -> None:
+    """zkprove's own command groups (their heavy imports happen inside the commands)."""
+    from .l1 import export_app, verify_app
+    from .r1cs import app as r1cs_app
+
+    app.add_typer(r1cs_app, name="r1cs")
+    app.add_typer(verify_app, name="verify")
+    app.add_typer(export_app, name="export")
+
+
 def _register_plugins() -> None:
     """Attach the command groups that other installed packages declare."""
     for entry in sorted(entry_points(group="zkprove.commands"), key=lambda e: e.name):
         app.add_typer(entry.load(), name=entry.name)
 
 
+_register_builtin()
 _register_plugins()

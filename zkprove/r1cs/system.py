@@ -55,10 +55,15 @@ class SparseMatrix:
 
 
 class UnsatisfiedConstraint(ValueError):
-    """A witness violates a constraint; the message names it and where it came from."""
+    """A witness violates a constraint; the message names it and where it came from.
 
-    def __init__(self, index: int, description: str):
+    ``index`` is the constraint; ``gadget`` and ``location`` ("file:line") its
+    recorded origin, when the system carries provenance.
+    """
+
+    def __init__(self, index: int, description: str, origin: tuple[str, str] | None = None):
         self.index = index
+        self.gadget, self.location = origin if origin is not None else (None, None)
         super().__init__(f"constraint {index} is not satisfied: {description}")
 
 
@@ -80,7 +85,7 @@ class ConstraintSystem:
     n_pub_in: int = 0
     n_prv_in: int = 0
     prime: int = R
-    wire_names: list[str] | None = None
+    wire_names: Sequence[str] | None = None
     wire_labels: np.ndarray | None = None
     origin_table: list[tuple[str, str]] | None = field(default=None, repr=False)
     origin_index: np.ndarray | None = field(default=None, repr=False)
@@ -123,7 +128,7 @@ class ConstraintSystem:
             raise ValueError(f"witness value of wire 0 must be 1, got {values[0]}")
         index = self.first_unsatisfied(values)
         if index is not None:
-            raise UnsatisfiedConstraint(index, self.describe(index, values))
+            raise UnsatisfiedConstraint(index, self.describe(index, values), self.origin(index))
 
     def describe(self, index: int, values: Sequence[int] | None = None) -> str:
         """Human-readable account of constraint ``index``: origin, signals and values."""

@@ -1,0 +1,22 @@
+"""The circuit DSL: declare inputs, write ``define(self, api)``, compile to R1CS.
+
+See :class:`Circuit` for the user journey, :class:`API` for the calls and
+their constraint costs, and :mod:`zkprove.dsl.lint` for what the
+under-constrained lint checks.
+"""
+
+from ..r1cs.system import UnsatisfiedConstraint
+from .api import API
+from .circuit import Circuit, gadget
+from .compiler import CompiledCircuit, compile_circuit, evaluate
+from .diagnostics import CircuitError
+from .inputs import Public, Record, Secret, Signal
+from .lint import Finding, UnderConstrained
+from .solver import HintError, Witness
+from .var import Var
+
+__all__ = [
+    "API", "Circuit", "CircuitError", "CompiledCircuit", "Finding", "HintError", "Public", "Record",
+    "Secret", "Signal", "UnderConstrained", "UnsatisfiedConstraint", "Var", "Witness",
+    "compile_circuit", "evaluate", "gadget",
+]

@@ -1,0 +1,136 @@
+"""Circuit variables: linear combinations of wires, folded for free.
+
+A :class:`Var` is a linear combination ``sum c_i * w_i`` over Fr held as a
+small ``{wire: coefficient}`` dict (wire 0 is the constant 1, coefficients are
+in [1, r)). Additions, subtractions, negations and multiplications by
+constants fold into a new dict and never become constraints; only a product
+of two non-constant Vars asks the builder for one constraint.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Union
+
+from ..field.params import R
+
+if TYPE_CHECKING:
+    from .builder import Builder
+
+Terms = dict[int, int]
+Operand = Union["Var", int]
+
+
+def lc_add(a: Terms, b: Terms, k: int = 1) -> Terms:
+    """``a + k*b`` with zero coefficients dropped."""
+    out = a.copy()
+    for w, c in b.items():
+        v = (out.get(w, 0) + k * c) % R
+        if v:
+            out[w] = v
+        elif w in out:
+            del out[w]
+    return out
+
+
+def lc_scale(a: Terms, k: int) -> Terms:
+    """``k*a``; the empty combination when k is 0 mod r."""
+    k %= R
+    if not k:
+        return {}
+    if k == 1:
+        return a.copy()
+    return {w: c * k % R for w, c in a.items()}
+
+
+def const_terms(value: int) -> Terms:
+    value %= R
+    return {0: value} if value else {}
+
+
+def is_const(t: Terms) -> bool:
+    return not t or (len(t) == 1 and 0 in t)
+
+
+class Var:
+    """A value inside a circuit: a linear combination of wires.
+
+    Operators follow the API's costs: ``x + y``, ``x - y``, ``-x``, ``3 * x``
+    and ``x / 3`` are free; ``x * y`` and ``x ** k`` cost one constraint per
+    product of non-constants (see :meth:`API.mul`); ``x / y`` is
+    :meth:`API.div`. A Var has no truth value: branch with ``api.select``.
+    """
+
+    __slots__ = ("_lc", "_b", "_bool", "_fresh")
+
+    def __init__(self, lc: Terms, builder: Builder, is_bool: bool = False, fresh: bool = False):
+        self._lc = lc
+        self._b = builder
+        self._bool = is_bool  # known to be 0 or 1 (constrained or constant)
+        self._fresh = fresh  # a just-made product wire nobody has used yet
+
+    def _terms(self) -> Terms:
+        self._fresh = False
+        return self._lc
+
+    def _coerce(self, other: Operand) -> Terms:
+        if isinstance(other, Var):
+            return other._terms()
+        if isinstance(other, int):
+            return const_terms(other)
+        return NotImplemented
+
+    def __add__(self, other: Operand) -> Var:
+        t = self._coerce(other)
+        if t is NotImplemented:
+            return NotImplemented
+        return Var(lc_add(self._terms(), t), self._b)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Operand) -> Var:
+        t = self._coerce(other)
+        if t is NotImplemented:
+            return NotImplemented
+        return Var(lc_add(self._terms(), t, -1), self._b)
+
+    def __rsub__(self, other: Operand) -> Var:
+        t = self._coerce(other)
+        if t is NotImplemented:
+            return NotImplemented
+        is_bool = self._bool and t == {0: 1}  # 1 - b stays boolean
+        return Var(lc_add(t, self._terms(), -1), self._b, is_bool)
+
+    def __neg__(self) -> Var:
+        return Var(lc_scale(self._terms(), -1), self._b)
+
+    def __mul__(self, other: Operand) -> Var:
+        if not isinstance(other, (Var, int)):
+            return NotImplemented
+        return self._b.api.mul(self, other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Operand) -> Var:
+        if not isinstance(other, (Var, int)):
+            return NotImplemented
+        return self._b.api.div(self, other)
+
+    def __pow__(self, exponent: int) -> Var:
+        """Square-and-multiply: ``x**5`` is 3 constraints (x², x⁴, x⁵)."""
+        if not isinstance(exponent, int) or exponent < 1:
+            return NotImplemented
+        result, base = None, self
+        while exponent:
+            if exponent & 1:
+                result = base if result is None else self._b.api.mul(result, base)
+            exponent >>= 1
+            if exponent:
+                base = self._b.api.mul(base, base)
+        return result
+
+    def __bool__(self) -> bool:
+        raise TypeError("a circuit Var has no truth value while compiling; use api.select or api.is_equal")
+
+    def __repr__(self) -> str:
+        body = " + ".join(f"{c}*{self._b.wire_name(w)}" for w, c in sorted(self._lc.items())) or "0"
+        return f"Var({body})"
