@@ -5,18 +5,22 @@ memory (``ru_maxrss``) belongs to that one compile + solve, beside the
 process's resident memory after imports. Targets on the reference 2-core
 machine, for the multiplication chain: compile <= 10 us per constraint,
 witness <= 5 us per wire, 2^20 constraints compiled in <= 20 s within 2 GiB.
-Run ``python -m bench.dsl [log2 sizes...]`` for a table.
+Run it as ``zkprove bench dsl``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import multiprocessing
 import resource
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from .rows import Row
+
+COMPILE_US_TARGET = 10.0
+WITNESS_US_TARGET = 5.0
+COMPILE_S_TARGET_2_20 = 20.0
+MEMORY_MIB_TARGET = 2048
 POSEIDON2_CONSTRAINTS = 237  # one PoseidonChain link: Poseidon(2) with a constant counter input
 
 
@@ -54,33 +58,34 @@ def _measure(circuit: str, size: int) -> dict:
     }
 
 
-def _has_poseidon() -> bool:
-    return importlib.util.find_spec("zkprove.gadgets.poseidon") is not None
-
-
-def bench_dsl(sizes: tuple[int, ...] = (2**16, 2**20), circuits: tuple[str, ...] = ("mul_chain", "poseidon_chain")) -> list[dict]:
-    """One row per (circuit, size), each measured in a fresh process; the Poseidon
-    row is skipped while ``zkprove.gadgets.poseidon`` does not exist.
-    """
-    rows = []
+def _measurements(sizes: tuple[int, ...], circuits: tuple[str, ...]) -> list[dict]:
+    """One measurement per (circuit, size), each in a fresh spawned process."""
+    results = []
     context = multiprocessing.get_context("spawn")
     for circuit in circuits:
-        if circuit == "poseidon_chain" and not _has_poseidon():
-            continue
         for size in sizes:
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                rows.append(pool.submit(_measure, circuit, size).result())
+                results.append(pool.submit(_measure, circuit, size).result())
+    return results
+
+
+def bench_dsl(sizes: tuple[int, ...] = (2**16, 2**20), circuits: tuple[str, ...] = ("mul_chain", "poseidon_chain")) -> list[Row]:
+    """Compile time, witness time and peak memory rows; targets apply to the multiplication chain."""
+    rows = []
+    for m in _measurements(sizes, circuits):
+        targeted = m["circuit"] == "mul_chain"
+        label = f"{m['circuit']} ({m['constraints']:,} constraints)"
+        compile_target = COMPILE_US_TARGET if targeted else None
+        witness_target = WITNESS_US_TARGET if targeted else None
+        rows.append(Row(f"compile {label}", m["constraints"], m["compile_us_per_constraint"], "us/constraint",
+                        seconds=m["compile_s"], target=f"<= {compile_target:g} us" if compile_target else "",
+                        met=m["compile_us_per_constraint"] <= compile_target if compile_target else None))
+        rows.append(Row(f"witness {label}", m["wires"], m["witness_us_per_wire"], "us/wire",
+                        seconds=m["witness_s"], target=f"<= {witness_target:g} us" if witness_target else "",
+                        met=m["witness_us_per_wire"] <= witness_target if witness_target else None))
+        big = targeted and m["size"] >= 2**20
+        rows.append(Row(f"peak memory {label}, {m['baseline_rss_mib']:.0f} MiB after imports", m["constraints"],
+                        m["peak_rss_mib"], "MiB",
+                        target=f"<= {MEMORY_MIB_TARGET:,} MiB, compile <= {COMPILE_S_TARGET_2_20:g} s" if big else "",
+                        met=(m["peak_rss_mib"] <= MEMORY_MIB_TARGET and m["compile_s"] <= COMPILE_S_TARGET_2_20) if big else None))
     return rows
-
-
-def main(argv: list[str]) -> None:
-    sizes = tuple(1 << int(k) for k in argv) or (2**16, 2**20)
-    print(f"{'circuit':<15}{'constraints':>12}{'compile s':>11}{'us/constr':>11}{'witness s':>11}"
-          f"{'us/wire':>9}{'peak MiB':>10}{'base MiB':>10}")
-    for row in bench_dsl(sizes):
-        print(f"{row['circuit']:<15}{row['constraints']:>12}{row['compile_s']:>11.2f}{row['compile_us_per_constraint']:>11.2f}"
-              f"{row['witness_s']:>11.2f}{row['witness_us_per_wire']:>9.2f}{row['peak_rss_mib']:>10.0f}{row['baseline_rss_mib']:>10.0f}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
