@@ -37,6 +37,17 @@ def kernels(
 
 
 @app.command()
+def prove(
+    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    quick: bool = typer.Option(False, "--quick", help="Small sizes only: a smoke run, not a measurement."),
+) -> None:
+    """Groth16 prove time per phase, verify time and peak memory at 2^12..2^16, beside snarkjs."""
+    from .prove import prove_suite
+
+    _run_suite("zkprove bench prove", prove_suite(quick), json_output)
+
+
+@app.command()
 def dsl(
     json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
     log_sizes: list[int] = typer.Option([16, 20], "--log-size", help="Circuit sizes as powers of two."),

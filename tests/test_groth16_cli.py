@@ -1,0 +1,109 @@
+"""``zkprove setup`` and ``zkprove prove``: files in, files out, exit codes, and snarkjs's verdict."""
+
+import json
+
+import pytest
+import typer
+from groth16_circuits import INPUTS, ThreePublic
+from node_tools import ToolError, requires_node, snarkjs
+from typer.testing import CliRunner
+
+from zkprove.cli.groth16 import EXIT_UNSATISFIED, EXIT_UNUSABLE, prove_app, setup_app
+from zkprove.formats.r1cs_file import write_r1cs
+from zkprove.formats.snarkjs_json import read_proof, read_public, read_verifying_key
+from zkprove.formats.wtns_file import write_wtns
+from zkprove.l1.verifier import verify
+
+CIRCUIT = "groth16_circuits:ThreePublic"
+
+# Registered as the lead registers them in zkprove.cli.
+app = typer.Typer()
+app.add_typer(setup_app, name="setup")
+app.add_typer(prove_app, name="prove")
+runner = CliRunner()
+
+
+def _invoke(*args):
+    """Run the CLI; any exception other than a clean exit would be a traceback for the user."""
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("groth16_cli")
+    result = _invoke("setup", CIRCUIT, "-o", folder / "keys")
+    assert result.exit_code == 0, result.output
+    assert "production" in result.output
+    (folder / "inputs.json").write_text(json.dumps({k: str(v) for k, v in INPUTS[ThreePublic].items()}))
+    return folder
+
+
+def _verified(folder, proof="proof.json", public="public.json"):
+    vk = read_verifying_key(folder / "keys" / "verification_key.json")
+    return verify(vk, read_public(folder / public), read_proof(folder / proof)).ok
+
+
+@pytest.fixture(scope="module")
+def proved(keys):
+    """The output of ``zkprove prove --inputs ... --circuit ... --profile`` into the keys' folder."""
+    return _invoke("prove", "--pk", keys / "keys" / "proving_key.npz", "--inputs", keys / "inputs.json",
+                   "--circuit", CIRCUIT, "-o", keys / "proof.json", "--public", keys / "public.json", "--profile")
+
+
+def test_prove_from_inputs_and_a_circuit_reference(keys, proved):
+    result = proved
+    assert result.exit_code == 0, result.output
+    assert "msm" in result.output and "quotient" in result.output
+    assert read_public(keys / "public.json") == [3, 15, 10]
+    assert _verified(keys)
+
+
+def test_setup_from_r1cs_and_prove_from_wtns(tmp_path):
+    cs = ThreePublic.compile()
+    write_r1cs(cs, tmp_path / "c.r1cs")
+    write_wtns(cs.solve(**INPUTS[ThreePublic]).values, tmp_path / "w.wtns")
+    assert _invoke("setup", tmp_path / "c.r1cs", "-o", tmp_path / "keys").exit_code == 0
+    result = _invoke("prove", "--pk", tmp_path / "keys" / "proving_key.npz", "--witness", tmp_path / "w.wtns",
+                     "-o", tmp_path / "proof.json", "--public", tmp_path / "public.json")
+    assert result.exit_code == 0, result.output
+    assert _verified(tmp_path)
+
+
+def test_unsatisfying_witness_exits_1_naming_the_constraint(keys, tmp_path):
+    values = ThreePublic.compile().solve(**INPUTS[ThreePublic]).values
+    write_wtns([v + 1 if i == 2 else v for i, v in enumerate(values)], tmp_path / "bad.wtns")
+    result = _invoke("prove", "--pk", keys / "keys" / "proving_key.npz", "--witness", tmp_path / "bad.wtns",
+                     "-o", tmp_path / "proof.json", "--public", tmp_path / "public.json")
+    assert result.exit_code == EXIT_UNSATISFIED
+    assert "is not satisfied" in result.output
+    assert not (tmp_path / "proof.json").exists()
+
+
+@pytest.mark.parametrize("case", ["no witness", "not a key", "wrong circuit"])
+def test_unusable_input_exits_2(keys, tmp_path, case):
+    pk = keys / "keys" / "proving_key.npz"
+    out = ["-o", tmp_path / "proof.json", "--public", tmp_path / "public.json"]
+    if case == "no witness":
+        args = ["--pk", pk]
+    elif case == "not a key":
+        (tmp_path / "junk.npz").write_text("junk")
+        args = ["--pk", tmp_path / "junk.npz", "--inputs", keys / "inputs.json", "--circuit", CIRCUIT]
+    else:
+        (tmp_path / "cubic.json").write_text(json.dumps({"x": 3, "y": 35}))
+        args = ["--pk", pk, "--inputs", tmp_path / "cubic.json", "--circuit", "groth16_circuits:Cubic"]
+    result = _invoke("prove", *args, *out)
+    assert result.exit_code == EXIT_UNUSABLE, result.output
+    assert "error:" in result.output
+
+
+@requires_node("snarkjs")
+def test_snarkjs_accepts_our_proof_and_key(keys, proved):
+    """Interop: our proof, public inputs and verifying key as snarkjs JSON pass ``snarkjs groth16 verify``."""
+    assert proved.exit_code == 0, proved.output
+    vk, public, proof = (keys / "keys" / "verification_key.json", keys / "public.json", keys / "proof.json")
+    assert "OK" in snarkjs("groth16", "verify", vk, public, proof)
+    (keys / "wrong.json").write_text(json.dumps(["3", "15", "11"]))
+    with pytest.raises(ToolError, match="Invalid proof"):
+        snarkjs("groth16", "verify", vk, keys / "wrong.json", proof)

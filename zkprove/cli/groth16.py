@@ -1,0 +1,153 @@
+"""``zkprove setup`` and ``zkprove prove``: Groth16 dev keys and proofs on the command line.
+
+``zkprove setup TARGET -o DIR`` writes ``DIR/proving_key.npz`` (the format of
+:mod:`zkprove.groth16.keys`) and ``DIR/verification_key.json`` (snarkjs's
+format). TARGET is an ``.r1cs`` file or ``package.module:Class`` with
+``--param name=value``, loaded as ``zkprove r1cs info`` loads it.
+
+``zkprove prove --pk KEY --witness W.wtns -o proof.json --public public.json``
+proves from a full witness (snarkjs ``.wtns``); instead of ``--witness``,
+``--inputs inputs.json --circuit package.module:Class`` solves the witness
+with the DSL, and violated constraints are then reported with their gadget
+and source line. ``--profile`` prints the prover's timed steps.
+
+Exit codes, as ``zkprove verify``: 0 done, 1 the witness does not satisfy
+the constraints, 2 unusable input (a file that cannot be read, a key for
+another circuit, malformed inputs).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .r1cs import load, parse_params
+
+EXIT_UNSATISFIED = 1
+EXIT_UNUSABLE = 2
+PROVING_KEY_FILE = "proving_key.npz"
+VERIFICATION_KEY_FILE = "verification_key.json"
+
+# Each group's callback is its command, so that registering it with add_typer
+# gives `zkprove setup ...` and `zkprove prove ...` (as zkprove.cli.l1 does for verify).
+setup_app = typer.Typer(help="Groth16 dev setup: a proving key and a snarkjs verification_key.json.",
+                        subcommand_metavar="", context_settings={"allow_interspersed_args": True})
+prove_app = typer.Typer(help="Prove with a Groth16 proving key; write snarkjs proof.json and public.json.",
+                        subcommand_metavar="", context_settings={"allow_interspersed_args": True})
+
+
+def _unusable(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_UNUSABLE)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A stderr progress display; ``phase(name)`` starts the next named phase."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def phase(name: str) -> None:
+            progress.update(task, description=name)
+
+        yield phase
+
+
+@setup_app.callback(invoke_without_command=True)
+def setup_command(
+    target: str = typer.Argument(..., help="an .r1cs file, or package.module:ClassName"),
+    out_dir: Path = typer.Option(..., "-o", "--out-dir", help="Folder for the keys."),
+    param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
+) -> None:
+    """Make dev Groth16 keys for a circuit. The toxic waste is drawn here: not for production."""
+    from zkprove.formats.snarkjs_json import write_verifying_key
+    from zkprove.groth16 import ToxicWasteWarning, save_proving_key, setup
+
+    with _progress() as phase:
+        phase(f"loading {target}")
+        try:
+            cs = load(target, parse_params(param))
+        except (OSError, ValueError, ImportError, AttributeError) as error:
+            raise _unusable(f"cannot load {target}: {error}") from None
+        phase(f"setup: {cs.n_constraints:,} constraints, {cs.n_wires:,} wires")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ToxicWasteWarning)
+            pk, vk = setup(cs)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        phase("writing the proving key")
+        save_proving_key(pk, out_dir / PROVING_KEY_FILE)
+        phase("writing verification_key.json")
+        write_verifying_key(out_dir / VERIFICATION_KEY_FILE, vk)
+    typer.echo("warning: dev setup, its toxic waste was in this process's memory: not for production.", err=True)
+    typer.echo(f"wrote {out_dir / PROVING_KEY_FILE} and {out_dir / VERIFICATION_KEY_FILE} "
+               f"(domain 2^{pk.domain_size.bit_length() - 1}, {pk.n_public} public inputs)")
+
+
+def _parse_inputs(value: Any) -> Any:
+    """inputs.json values: decimal strings (snarkjs style) and nested lists or objects become ints."""
+    if isinstance(value, str):
+        return int(value, 0)
+    if isinstance(value, list):
+        return [_parse_inputs(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _parse_inputs(v) for k, v in value.items()}
+    return value
+
+
+@prove_app.callback(invoke_without_command=True)
+def prove_command(
+    pk_path: Path = typer.Option(..., "--pk", help="proving_key.npz from zkprove setup"),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write proof.json."),
+    public: Path = typer.Option(..., "--public", help="Where to write public.json."),
+    witness: Path | None = typer.Option(None, "--witness", help="A full witness as a .wtns file."),
+    inputs: Path | None = typer.Option(None, "--inputs", help="inputs.json, solved with --circuit."),
+    circuit: str | None = typer.Option(None, "--circuit", help="package.module:ClassName for --inputs."),
+    param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
+    profile: bool = typer.Option(False, "--profile", help="Print the time of each prover step."),
+) -> None:
+    """Prove that a witness satisfies the circuit the key was made for."""
+    from zkprove.formats.snarkjs_json import write_proof, write_public
+    from zkprove.formats.wtns_file import read_wtns
+    from zkprove.groth16 import KeyFormatError, WrongKey, load_proving_key, prove
+    from zkprove.r1cs.system import UnsatisfiedConstraint
+    from zkprove.timing import StepTimer
+
+    if (witness is None) == (inputs is None) or (inputs is not None) != (circuit is not None):
+        raise _unusable("give either --witness W.wtns, or --inputs inputs.json with --circuit package.module:Class")
+    timer = StepTimer()
+    with _progress() as phase:
+        phase(f"loading {pk_path}")
+        try:
+            pk = load_proving_key(pk_path)
+        except KeyFormatError as error:
+            raise _unusable(str(error)) from None
+        cs = None
+        try:
+            if witness is not None:
+                phase(f"reading {witness}")
+                values = read_wtns(witness)
+            else:
+                phase(f"solving the witness of {circuit}")
+                cs = load(circuit, parse_params(param))
+                values = cs.solve(**_parse_inputs(json.loads(inputs.read_text()))).values
+            phase(f"proving: {pk.n_constraints:,} constraints, domain 2^{pk.domain_size.bit_length() - 1}")
+            proof = prove(pk, values, cs=cs, timer=timer)
+        except UnsatisfiedConstraint as error:
+            typer.echo(f"error: the witness does not satisfy the circuit: {error}", err=True)
+            raise typer.Exit(EXIT_UNSATISFIED) from None
+        except (OSError, WrongKey, ValueError, ImportError, AttributeError) as error:
+            raise _unusable(str(error)) from None
+    write_proof(output, proof)
+    write_public(public, values[1 : 1 + pk.n_public])
+    typer.echo(f"wrote {output} and {public} in {timer.total():.2f} s")
+    if profile:
+        typer.echo(timer.report())
