@@ -1,0 +1,147 @@
+"""``zkprove ceremony``: run and verify a multi-party Groth16 setup in a ceremony directory.
+
+    zkprove ceremony powersoftau new DIR --power K      start phase 1 for domains up to 2^K
+    zkprove ceremony powersoftau contribute DIR --name  add a phase-1 contribution
+    zkprove ceremony powersoftau verify DIR             check phase 1 alone
+    zkprove ceremony init DIR CIRCUIT                   start phase 2 for a circuit (.r1cs or module:Class)
+    zkprove ceremony contribute DIR --name              add a phase-2 contribution
+    zkprove ceremony verify DIR [--vk-out FILE]         check everything; name the first bad step
+
+The layout of DIR is described in :mod:`zkprove.groth16.ceremony.directory`.
+Secrets come from the OS's CSPRNG and are never written anywhere. Exit
+codes: 0 success, 1 the ceremony does not verify (the first bad step and the
+failed check are printed), 2 unusable input (missing or malformed files,
+wrong order of operations).
+"""
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from .r1cs import load, parse_params
+
+EXIT_INVALID = 1
+EXIT_UNUSABLE = 2
+
+app = typer.Typer(help="Multi-party Groth16 setup: powers of tau, then per-circuit delta updates.", no_args_is_help=True)
+powersoftau_app = typer.Typer(help="Phase 1: the circuit-independent powers of tau.", no_args_is_help=True)
+app.add_typer(powersoftau_app, name="powersoftau")
+_console = Console(stderr=True)
+
+_DIR = typer.Argument(..., help="the ceremony directory")
+_NAME = typer.Option("anonymous", "--name", "-n", help="a label for this contribution, stored in the transcript")
+_PARAM = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)")
+_VK_OUT = typer.Option(None, "--vk-out", help="write the final verifying key as snarkjs JSON")
+
+
+def _unusable(error: Exception) -> typer.Exit:
+    typer.echo(f"error: {error}", err=True)
+    return typer.Exit(EXIT_UNUSABLE)
+
+
+@powersoftau_app.command("new")
+def powersoftau_new(root: Path = _DIR, power: int = typer.Option(..., "--power", "-k", help="domains up to 2^power")) -> None:
+    """Write the initial accumulator (step 0)."""
+    from zkprove.groth16.ceremony import new_phase1
+
+    try:
+        path = new_phase1(root, power)
+    except (ValueError, OSError) as error:
+        raise _unusable(error) from None
+    typer.echo(f"phase 1 started: {path}")
+
+
+@powersoftau_app.command("contribute")
+def powersoftau_contribute(root: Path = _DIR, name: str = _NAME) -> None:
+    """Multiply tau, alpha, beta by fresh secrets; write the next step with proofs of knowledge."""
+    from zkprove.groth16.ceremony import contribute_phase1
+
+    with _console.status("contributing to phase 1 (secrets from the OS's CSPRNG)"):
+        try:
+            path = contribute_phase1(root, name)
+        except (ValueError, OSError) as error:
+            raise _unusable(error) from None
+    typer.echo(f"phase-1 contribution written: {path} (the secrets were never stored)")
+
+
+def _progress_bar(progress: Progress):
+    task = progress.add_task("verifying", total=None)
+
+    def update(done: int, total: int, label: str) -> None:
+        progress.update(task, completed=done, total=total, description=label)
+
+    return update
+
+
+@powersoftau_app.command("verify")
+def powersoftau_verify(root: Path = _DIR) -> None:
+    """Check every phase-1 step; name the first bad one."""
+    from zkprove.groth16.ceremony.verify import CeremonyError, verify_phase1
+
+    try:
+        with Progress(console=_console, transient=True) as progress:
+            acc, names = verify_phase1(root, _progress_bar(progress))
+    except CeremonyError as error:
+        typer.echo(f"INVALID: {error}")
+        raise typer.Exit(EXIT_INVALID) from None
+    except (ValueError, OSError) as error:
+        raise _unusable(error) from None
+    typer.echo(f"phase 1 valid: {len(names)} contributions ({', '.join(names)}), domains up to 2^{acc.power}")
+
+
+@app.command()
+def init(
+    root: Path = _DIR,
+    circuit: str = typer.Argument(..., help="an .r1cs file, or package.module:ClassName"),
+    param: list[str] = _PARAM,
+) -> None:
+    """Start phase 2: store the circuit and the initial key (delta = 1) from the last phase-1 step."""
+    from zkprove.groth16.ceremony import init_phase2
+
+    try:
+        cs = load(circuit, parse_params(param))
+        with _console.status("computing the Lagrange-basis points and the query points"):
+            path = init_phase2(root, cs)
+    except (ValueError, OSError, ImportError, AttributeError) as error:
+        raise _unusable(error) from None
+    typer.echo(f"phase 2 started: {path}")
+
+
+@app.command()
+def contribute(root: Path = _DIR, name: str = _NAME) -> None:
+    """Multiply delta by a fresh secret; write the next key and its proof of knowledge."""
+    from zkprove.groth16.ceremony import contribute_phase2
+
+    with _console.status("contributing to phase 2 (secret from the OS's CSPRNG)"):
+        try:
+            path = contribute_phase2(root, name)
+        except (ValueError, OSError) as error:
+            raise _unusable(error) from None
+    typer.echo(f"phase-2 contribution written: {path} (the secret was never stored)")
+
+
+@app.command()
+def verify(
+    root: Path = _DIR,
+    vk_out: Path | None = _VK_OUT,
+) -> None:
+    """Check the whole chain from the first powers of tau to the final key."""
+    from zkprove.formats.snarkjs_json import write_verifying_key
+    from zkprove.groth16.ceremony import CeremonyError
+    from zkprove.groth16.ceremony import verify as verify_ceremony
+
+    try:
+        with Progress(console=_console, transient=True) as progress:
+            report = verify_ceremony(root, _progress_bar(progress))
+    except CeremonyError as error:
+        typer.echo(f"INVALID: {error}")
+        raise typer.Exit(EXIT_INVALID) from None
+    except (ValueError, OSError) as error:
+        raise _unusable(error) from None
+    typer.echo(f"ceremony valid: phase 1 by {', '.join(report.phase1_names)}; phase 2 by {', '.join(report.phase2_names)}")
+    typer.echo(f"final proving key: {report.key_path}")
+    if vk_out is not None:
+        write_verifying_key(vk_out, report.key.vk)
+        typer.echo(f"verifying key: {vk_out}")
