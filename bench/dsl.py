@@ -21,7 +21,6 @@ COMPILE_US_TARGET = 10.0
 WITNESS_US_TARGET = 5.0
 COMPILE_S_TARGET_2_20 = 20.0
 MEMORY_MIB_TARGET = 2048
-POSEIDON2_CONSTRAINTS = 237  # one PoseidonChain link: Poseidon(2) with a constant counter input
 
 
 def _rss_mib() -> float:
@@ -35,8 +34,8 @@ def _measure(circuit: str, size: int) -> dict:
     if circuit == "mul_chain":
         instance, inputs = chains.MulChain(size), {"a": 3, "out": chains.mul_chain_reference(3, size)}
     else:
-        n_hashes = max(1, size // POSEIDON2_CONSTRAINTS)
-        instance, inputs = chains.PoseidonChain(n_hashes), {"seed": 3, "out": chains.poseidon_chain_reference(3, n_hashes)}
+        instance = chains.PoseidonChain.of_size(size)
+        inputs = {"seed": 3, "out": chains.poseidon_chain_reference(3, instance.n_hashes, instance.tail)}
     baseline = _rss_mib()
     start = time.perf_counter()
     cs = instance.compile()

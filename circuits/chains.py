@@ -34,30 +34,54 @@ class MulChain(Circuit):
         api.assert_equal(x * self.a, self.out)  # folds into the n-th product
 
 
-def poseidon_chain_reference(seed: int, n_hashes: int) -> int:
-    """The public output of ``PoseidonChain(n_hashes)``: h <- Poseidon(h, i) from h = seed."""
+POSEIDON_LINK_CONSTRAINTS = 237
+
+
+def domain_sized(k: int, n_public: int = 1) -> int:
+    """Constraints that give a Groth16 evaluation domain of exactly 2^k.
+
+    Groth16 adds one row per public input and one for the constant wire
+    before sizing its domain (design.md section 3), so a family meant as
+    "2^k" has 2^k - (n_public + 1) constraints.
+    """
+    return (1 << k) - (n_public + 1)
+
+
+def poseidon_chain_reference(seed: int, n_hashes: int, tail: int = 0) -> int:
+    """The public output of ``PoseidonChain(n_hashes, tail)``: h <- Poseidon(h, i)
+    from h = seed, then h squared ``tail`` times."""
     from zkprove.gadgets.poseidon import poseidon_hash
 
     h = seed
     for i in range(n_hashes):
         h = poseidon_hash([h, i])
-    return h
+    return pow(h, 1 << tail, R)
 
 
 class PoseidonChain(Circuit):
-    """Knows ``seed`` with ``out`` = Poseidon(...Poseidon(Poseidon(seed, 0), 1)..., n-1).
+    """Knows ``seed`` with ``out`` = Poseidon(...Poseidon(Poseidon(seed, 0), 1)..., n-1)^(2^tail).
 
-    n_hashes Poseidon(2) calls of 237 constraints each: circomlib's 240 less
-    the round-0 S-box of the constant counter input, which folds.
+    Each Poseidon(2) link costs 237 constraints (circomlib's 240 less the
+    round-0 S-box of the constant counter input, which folds). The closing
+    equality costs 1 more without a tail; a tail of t squarings costs t and
+    absorbs it. :meth:`of_size` picks the tail that hits an exact count.
     """
 
     seed: Secret
     out: Public
 
-    def __init__(self, n_hashes: int):
+    def __init__(self, n_hashes: int, tail: int = 0):
+        if n_hashes < 1 or tail < 0:
+            raise ValueError("PoseidonChain needs n_hashes >= 1 and tail >= 0")
+        self.n_hashes, self.tail = n_hashes, tail
+
+    @classmethod
+    def of_size(cls, n_constraints: int) -> "PoseidonChain":
+        """The chain with exactly ``n_constraints`` constraints (at least 238)."""
+        n_hashes = (n_constraints - 1) // POSEIDON_LINK_CONSTRAINTS
         if n_hashes < 1:
-            raise ValueError("PoseidonChain needs n_hashes >= 1")
-        self.n_hashes = n_hashes
+            raise ValueError(f"a Poseidon chain needs at least {POSEIDON_LINK_CONSTRAINTS + 1} constraints")
+        return cls(n_hashes, n_constraints - n_hashes * POSEIDON_LINK_CONSTRAINTS)
 
     def define(self, api: API) -> None:
         from zkprove.gadgets.poseidon import poseidon
@@ -65,4 +89,6 @@ class PoseidonChain(Circuit):
         h = self.seed
         for i in range(self.n_hashes):
             h = poseidon(api, [h, i])
-        api.assert_equal(h, self.out)
+        for _ in range(self.tail - 1):
+            h = h * h
+        api.assert_equal(h * h if self.tail else h, self.out)  # folds into the last squaring

@@ -2,7 +2,7 @@
 
 import pytest
 
-from circuits.chains import MulChain, PoseidonChain, mul_chain_reference, poseidon_chain_reference
+from circuits.chains import MulChain, PoseidonChain, domain_sized, mul_chain_reference, poseidon_chain_reference
 from zkprove.dsl import UnsatisfiedConstraint
 from zkprove.field.params import R
 
@@ -25,3 +25,21 @@ def test_poseidon_chain():
     cs.check(w.values)
     with pytest.raises(UnsatisfiedConstraint):
         cs.solve(seed=12, out=poseidon_chain_reference(11, 2))
+
+
+@pytest.mark.parametrize("n_constraints", [238, 500, domain_sized(10)])
+def test_poseidon_chain_of_exact_size(n_constraints):
+    chain = PoseidonChain.of_size(n_constraints)
+    cs = chain.compile()
+    assert cs.n_constraints == n_constraints
+    out = poseidon_chain_reference(5, chain.n_hashes, chain.tail)
+    cs.check(cs.solve(seed=5, out=out).values)
+    with pytest.raises(UnsatisfiedConstraint):
+        cs.solve(seed=5, out=out - 1)
+
+
+def test_domain_sized_leaves_room_for_the_public_rows():
+    assert domain_sized(16) == 65534 and domain_sized(12, n_public=3) == 4092
+    assert MulChain(domain_sized(8)).compile().n_constraints + 2 == 256
+    with pytest.raises(ValueError):
+        PoseidonChain.of_size(237)

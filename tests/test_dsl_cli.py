@@ -29,3 +29,11 @@ def test_info_on_an_r1cs_file(tmp_path):
 def test_bad_param():
     result = CliRunner().invoke(app, ["info", "circuits.chains:MulChain", "--param", "n"])
     assert result.exit_code != 0
+
+
+def test_info_reports_constraints_per_unit_of_work():
+    out = run("circuits.rollup:TransferBatch", "--param", "T=2", "--param", "depth=4")
+    per_tx = next(line for line in out.splitlines() if "constraints per transaction" in line)
+    total = next(line for line in out.splitlines() if line.strip("│ ").startswith("constraints "))
+    constraints = int(total.split("│")[2].strip())
+    assert abs(constraints / 2 - int(per_tx.split("│")[2].strip().replace(",", ""))) <= 0.5

@@ -68,7 +68,8 @@ def info(
     """Print constraints, wires, public inputs and a per-gadget breakdown of constraints."""
     cs = load(target, parse_params(param))
     console = Console()
-    summary = Table(title=f"R1CS {target}", show_header=False)
+    console.print(f"[bold]R1CS[/bold] {target}")
+    summary = Table(show_header=False)
     for key, value in (
         ("constraints", cs.n_constraints), ("wires", cs.n_wires), ("public outputs", cs.n_pub_out),
         ("public inputs", cs.n_pub_in), ("private inputs", cs.n_prv_in),
@@ -76,6 +77,10 @@ def info(
         ("prime", "BN254 r" if cs.prime == R else cs.prime),
     ):
         summary.add_row(key, str(value))
+    unit = getattr(cs, "unit", None)
+    if unit is not None:
+        name, count = unit
+        summary.add_row(f"constraints per {name}", f"{cs.n_constraints / count:,.0f}")
     console.print(summary)
     breakdown = gadget_breakdown(cs)
     if breakdown:

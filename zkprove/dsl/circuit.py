@@ -53,6 +53,14 @@ class Circuit:
 
     compile = _CompileMethod()
 
+    def unit_of_work(self) -> tuple[str, int] | None:
+        """What one proof of this circuit covers, e.g. ``("transaction", T)``.
+
+        Optional; tools such as ``zkprove r1cs info`` use it to report
+        constraints per unit. None (the default) means no natural unit.
+        """
+        return None
+
     def define(self, api: API) -> None:
         """Write the circuit's constraints with ``api``."""
         raise NotImplementedError(f"{type(self).__name__} must define define(self, api)")

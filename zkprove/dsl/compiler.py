@@ -51,6 +51,7 @@ class CompiledCircuit(ConstraintSystem):
     inputs: list[tuple[str, Signal]] = field(default_factory=list, repr=False)
     findings: list[Finding] = field(default_factory=list, repr=False)
     name: str = ""
+    unit: tuple[str, int] | None = None
 
     def solve(self, **inputs: Any) -> Witness:
         """The full witness from the circuit's inputs, given by name as declared.
@@ -116,6 +117,7 @@ def compile_circuit(circuit: Any, strict: bool = True) -> CompiledCircuit:
         solver=Solver(builder.steps, builder.hint_infos),
         inputs=inputs,
         name=type(circuit).__name__,
+        unit=circuit.unit_of_work(),
     )
     cs.findings = lint(builder, cs)
     errors = [f for f in cs.findings if f.error]
