@@ -1,7 +1,6 @@
 """Fr multiplication: vectorized and as a dependent chain, against Python ints."""
 
 import random
-import time
 
 from numba import njit
 
@@ -10,7 +9,7 @@ from zkprove.field import arrays
 from zkprove.field import montgomery as mont
 from zkprove.field.params import FR_SPEC, R
 
-from .rows import Row
+from .rows import Row, best_of
 
 FR_MUL_TARGET_NS = 25.0
 
@@ -23,20 +22,11 @@ def _square_chain(x, steps):
     return x
 
 
-def _best_of(repeats: int, fn) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def python_mul_ns(n: int = 200_000) -> float:
     """Reference: ``(a*b) % r`` on Python ints, per product."""
     xs = [random.randrange(R) for _ in range(n)]
     ys = [random.randrange(R) for _ in range(n)]
-    seconds = _best_of(3, lambda: [(a * b) % R for a, b in zip(xs, ys)])
+    seconds = best_of(3, lambda: [(a * b) % R for a, b in zip(xs, ys)])
     return seconds / n * 1e9
 
 
@@ -46,10 +36,10 @@ def bench_fr_mul(n: int = 1 << 20, chain: int = 1 << 22) -> list[Row]:
     b = Fr.from_ints(random.randrange(R) for _ in range(n))
     out = arrays.empty(n)
     arrays.map_binary(arrays.MUL, a, b, out, arrays.FIELD_R)
-    vector_s = _best_of(5, lambda: arrays.map_binary(arrays.MUL, a, b, out, arrays.FIELD_R))
+    vector_s = best_of(5, lambda: arrays.map_binary(arrays.MUL, a, b, out, arrays.FIELD_R))
     start = arrays.load(a, 0)
     _square_chain(start, 1)
-    chain_s = _best_of(3, lambda: _square_chain(start, chain))
+    chain_s = best_of(3, lambda: _square_chain(start, chain))
     reference = python_mul_ns()
     target = f"<= {FR_MUL_TARGET_NS:g} ns"
     vector_ns = vector_s / n * 1e9

@@ -15,7 +15,7 @@ from zkprove.field import Fr, R
 from zkprove.poly.domain import EvaluationDomain
 from zkprove.poly.ntt import coset_intt, coset_ntt, intt, ntt
 
-from .rows import Row
+from .rows import Row, best_of
 
 #: Design target: one NTT of 2^20 elements on this 2-core machine.
 NTT_2_20_TARGET_S = 0.5
@@ -27,15 +27,6 @@ def _random_elements(n: int, seed: int) -> np.ndarray:
     return Fr.from_ints(int(x) for x in rng.integers(0, 2**63, n))
 
 
-def _best_of(repeats: int, fn) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def galois_ntt_ns(log_size: int = _REFERENCE_LOG_SIZE) -> float:
     """Reference: galois' NTT of 2^log_size elements of GF(r), ns per element.
 
@@ -45,7 +36,7 @@ def galois_ntt_ns(log_size: int = _REFERENCE_LOG_SIZE) -> float:
     field = galois.GF(R, primitive_element=5, verify=False)
     rng = np.random.default_rng(0)
     x = field([int(v) for v in rng.integers(0, 2**63, 1 << log_size)])
-    return _best_of(2, lambda: np.fft.fft(x)) / (1 << log_size) * 1e9
+    return best_of(2, lambda: np.fft.fft(x)) / (1 << log_size) * 1e9
 
 
 def bench_ntt(sizes: tuple[int, ...] = (2**16, 2**20)) -> list[Row]:
@@ -70,7 +61,7 @@ def bench_ntt(sizes: tuple[int, ...] = (2**16, 2**20)) -> list[Row]:
         EvaluationDomain.of(n)
         repeats = 3 if n >= 1 << 18 else 7
         for transform in (ntt, intt, coset_ntt, coset_intt):
-            seconds = _best_of(repeats, lambda: transform(values))
+            seconds = best_of(repeats, lambda: transform(values))
             on_target = transform is ntt and n == 1 << 20
             rows.append(row(f"{transform.__name__}, steady state (best of {repeats})", n, seconds, on_target))
     return rows

@@ -5,8 +5,11 @@ run (design: targets are ratios, never absolute timings in tests).
 """
 
 import json
+import os
 import platform
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from rich.console import Console
@@ -42,6 +45,16 @@ class Row:
         return {**asdict(self), "speedup": self.speedup}
 
 
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``repeats`` timed calls of ``fn``, in seconds."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def machine() -> dict:
     """What the numbers were measured on."""
     import numba
@@ -50,7 +63,7 @@ def machine() -> dict:
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "cpu_count": __import__("os").cpu_count(),
+        "cpu_count": os.cpu_count(),
         "numba": numba.__version__,
         "numpy": numpy.__version__,
         "numba_threads": numba.get_num_threads(),
