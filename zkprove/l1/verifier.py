@@ -19,6 +19,7 @@ proof: the answer is a :class:`VerificationReport`.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from zkprove.groth16.data import G1, Proof, VerifyingKey
 from zkprove.l1.curve import P, R, g1_error, g2_error
@@ -45,8 +46,13 @@ class VerificationReport:
     calldata_bytes: int | None
 
 
+@lru_cache(maxsize=64)
 def key_error(vk: VerifyingKey) -> str | None:
-    """Why this verifying key cannot be used, or None."""
+    """Why this verifying key cannot be used, or None.
+
+    Cached per key (keys are frozen and hashable): a coordinator verifying
+    many proofs under one key pays the G2 subgroup checks once.
+    """
     if not vk.ic:
         return "verifying key: IC is empty (it needs one point more than there are public inputs)"
     named = [("alpha", vk.alpha_g1, g1_error)] + [(f"IC[{i}]", p, g1_error) for i, p in enumerate(vk.ic)]
