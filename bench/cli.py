@@ -48,6 +48,17 @@ def prove(
 
 
 @app.command()
+def cluster(
+    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    quick: bool = typer.Option(False, "--quick", help="A smaller scaling circuit: a smoke run, not a measurement."),
+) -> None:
+    """Coordinator overhead per job and throughput scaling with the number of provers (real Ray)."""
+    from .cluster import cluster_suite
+
+    _run_suite("zkprove bench cluster", cluster_suite(quick), json_output)
+
+
+@app.command()
 def dsl(
     json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
     log_sizes: list[int] = typer.Option([16, 20], "--log-size", help="Circuit sizes as powers of two."),

@@ -163,3 +163,15 @@ def test_g2_msm_rejects_bases_outside_the_subgroup():
     bases = np.concatenate([G2.generator(), _raw_g2(twist_point_outside_g2())])
     with pytest.raises(ValueError, match="bases: point 1 is not in the G2 subgroup"):
         G2.msm(bases, [1, 1])
+
+
+def test_prepared_bases_survive_pickling():
+    """Provers receive keys through Ray's object store: prepared bases must still work there."""
+    import pickle
+
+    from zkprove.curve import G1
+
+    bases = G1.prepare(G1.scalar_mul(G1.generator(), [1, 2, 3]))
+    copied = pickle.loads(pickle.dumps(bases))
+    assert copied.group is G1
+    assert G1.to_py_ecc(G1.msm(copied, [1, 1, 1])) == G1.to_py_ecc(G1.scalar_mul(G1.generator(), [6]))[0]

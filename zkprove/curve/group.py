@@ -65,6 +65,10 @@ class Group:
     def __repr__(self) -> str:
         return self.name
 
+    def __reduce__(self):
+        """Unpickle to the module's own G1 or G2, so identity checks survive Ray and pickle."""
+        return (_group_named, (self.name,))
+
     # -- constructors and conversions ------------------------------------------
 
     def generator(self) -> np.ndarray:
@@ -302,5 +306,9 @@ def scalar_limbs(scalars: Scalars) -> np.ndarray:
 
 G1 = Group("G1", 1, bn128.G1, None)
 G2 = Group("G2", 2, bn128.G2, in_g2_batch)
+
+
+def _group_named(name: str) -> Group:
+    return {"G1": G1, "G2": G2}[name]
 
 __all__ = ["Bases", "G1", "G2", "Group", "Scalars", "scalar_limbs"]

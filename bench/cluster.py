@@ -1,0 +1,111 @@
+"""The prover cluster: coordinator overhead per job, and throughput scaling with the number of provers.
+
+``bench_coordinator_overhead`` measures the coordinator's own time per job
+two ways: the Ray-free core and its SQLite log driven by instant provers
+(every decision and transaction a job needs, nothing else), and a real Ray
+run's time outside ``ray.wait`` (dispatching calls, reading answers, the
+core, the log), beside the warm proving time of one job. ``bench_scaling``
+runs the same workload with M = 1..max single-thread provers (round-robin,
+no faults) and reports T1 / (M * TM) from the job logs. The coordinator
+verifies every proof with the L1 verifier on the same machine, so on a
+small machine verification competes with proving; its cost per proof is
+reported beside the scaling rows.
+
+Run: ``zkprove bench cluster [--json] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from workers.cluster import alive_nodes, connect, share_keys
+from workers.core import CoordinatorCore
+from workers.joblog import JobLog, JobRecord
+from workers.metrics import scaling_efficiency
+from workers.policies import RoundRobin
+from workers.scenario import Scenario, run_scenario, warm_reference
+from workers.workload import Workload, rollup_workload
+
+from .rows import Row
+
+OVERHEAD_TARGET_MS = 5.0
+EFFICIENCY_TARGET = 0.85
+_PROOF = {"a": [1, 2], "b": [[3, 4], [5, 6]], "c": [7, 8]}
+
+
+def _core_ms_per_job(jobs: int, provers: int = 4) -> float:
+    """Milliseconds of core + log time per job, provers answering instantly with accepted proofs."""
+    with tempfile.TemporaryDirectory(prefix="zkprove-bench-") as tmp:
+        core = CoordinatorCore(JobLog(Path(tmp) / "log.sqlite"), RoundRobin(60.0), time.time, 0)
+        records = [JobRecord(k, k, k + 1, k, 1, {"k": k}) for k in range(jobs)]
+        start = time.perf_counter()
+        for job in records:
+            core.submit(job)
+        for p in range(provers):
+            core.prover_joined(f"p{p}")
+        while not core.done():
+            for d in core.assign():
+                if core.result(d.job.job_id, d.attempt, d.prover_id, _PROOF, 0.0):
+                    core.verdict(d.job.job_id, d.attempt, _PROOF, True, "valid")
+            core.tick()
+        elapsed = time.perf_counter() - start
+        core.log.close()
+    return 1e3 * elapsed / jobs
+
+
+def _small_workload(jobs: int) -> tuple[Workload, float]:
+    workload = rollup_workload(jobs, batch_size=1, depth=4, accounts=8, seed=11)
+    return workload, warm_reference(workload)
+
+
+def bench_coordinator_overhead(jobs: int = 200, ray_jobs: int = 12) -> list[Row]:
+    """Coordinator milliseconds per job: the core alone, and a real Ray run (2 provers, no faults)."""
+    core_ms = _core_ms_per_job(jobs)
+    connect()
+    workload, reference_s = _small_workload(ray_jobs)
+    with tempfile.TemporaryDirectory(prefix="zkprove-bench-") as tmp:
+        result = run_scenario(Scenario("overhead", "round-robin", 2), workload, Path(tmp) / "log.sqlite",
+                              reference_s)
+    target = f"<= {OVERHEAD_TARGET_MS:g} ms/job"
+    return [
+        Row("coordinator core + SQLite log, instant provers", jobs, core_ms, "ms/job",
+            "warm proof TransferBatch(1,4)", 1e3 * reference_s, target=target, met=core_ms <= OVERHEAD_TARGET_MS),
+        Row("coordinator on Ray, outside ray.wait", ray_jobs, result.overhead_ms_per_job, "ms/job",
+            "warm proof TransferBatch(1,4)", 1e3 * reference_s, seconds=result.metrics.makespan_s, target=target,
+            met=result.overhead_ms_per_job <= OVERHEAD_TARGET_MS),
+    ]
+
+
+def bench_scaling(max_provers: int | None = None, jobs_per_prover: int = 4, batch_size: int = 4,
+                  depth: int = 8) -> list[Row]:
+    """Scaling efficiency T1/(M*TM) of one workload on M single-thread provers, M = 1..max_provers
+    (default: the cores); each row's seconds are its makespan TM.
+    """
+    connect()
+    max_provers = max_provers or sum(alive_nodes().values())
+    workload = rollup_workload(jobs_per_prover * max_provers, batch_size=batch_size, depth=depth,
+                               accounts=2 * batch_size + 8, seed=12)
+    reference_s = warm_reference(workload)
+    shared = share_keys(workload.pk, workload.cs)
+    rows, t1 = [], 0.0
+    for m in range(1, max_provers + 1):
+        scenario = Scenario(f"scale-{m}", "round-robin", m, threads=1, deadline_s=600.0)
+        with tempfile.TemporaryDirectory(prefix="zkprove-bench-") as tmp:
+            result = run_scenario(scenario, workload, Path(tmp) / "log.sqlite", reference_s, shared)
+        tm = result.metrics.makespan_s
+        t1 = tm if m == 1 else t1
+        efficiency = scaling_efficiency(t1, tm, m)
+        rows.append(Row(f"{m} prover(s) x 1 thread, {len(workload.jobs)} x TransferBatch({batch_size},{depth})",
+                        workload.cs.n_constraints, efficiency, "T1/(M*TM)", f"T1 = {t1:.1f} s", seconds=tm,
+                        target=f">= {EFFICIENCY_TARGET}" if m > 1 else "",
+                        met=efficiency >= EFFICIENCY_TARGET if m > 1 else None))
+    return rows
+
+
+def cluster_suite(quick: bool = False) -> list[tuple[str, object]]:
+    """The steps of ``zkprove bench cluster`` (quick: a smaller scaling circuit)."""
+    scaling = (lambda: bench_scaling(batch_size=1, depth=4)) if quick else bench_scaling
+    return [("coordinator overhead", bench_coordinator_overhead), ("scaling", scaling)]
+

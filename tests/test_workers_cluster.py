@@ -1,0 +1,167 @@
+"""Reliability of the Ray prover cluster: real actors, real proofs, real faults (small circuits).
+
+One Ray cluster for the module (:mod:`ray_helpers`). Every test asserts
+counts and orders from the job log, never timings: every job finalized
+exactly once, in state-root order, and no invalid proof accepted.
+"""
+
+import dataclasses
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+import ray
+from ray_helpers import start_cluster, stop_cluster
+
+from workers.cluster import share_keys
+from workers.joblog import JobLog, JobRecord
+from workers.messages import proof_from_dict
+from workers.scenario import Scenario, run_scenario, warm_reference
+from workers.workload import rollup_workload
+from zkprove.l1 import verify_batch
+
+N_JOBS = 10
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = start_cluster()
+    yield c
+    stop_cluster(c)
+
+
+@pytest.fixture(scope="module")
+def workload(cluster):
+    w = rollup_workload(N_JOBS, batch_size=1, depth=4, accounts=8, seed=5)
+    return w, warm_reference(w), share_keys(w.pk, w.cs)
+
+
+def assert_finalized_once_in_order(log: JobLog, workload, n: int) -> None:
+    """Positions 0..n-1, each job once, roots chaining from genesis, every accepted proof valid on L1."""
+    finalized = log.finalized()
+    assert [pos for pos, _, _ in finalized] == list(range(n))
+    jobs = [log.job(job_id) for _, job_id, _ in finalized]
+    assert len({j.job_id for j in jobs}) == n
+    roots = [workload.genesis_root] + [j.new_root for j in jobs]
+    assert [j.old_root for j in jobs] == roots[:-1]
+    report = verify_batch(workload.vk, [proof_from_dict(j.proof) for j in jobs], [j.public_inputs for j in jobs])
+    assert report.ok, report.reason
+
+
+def test_crashing_byzantine_and_straggling_provers_cannot_stop_or_fool_the_cluster(cluster, workload, tmp_path):
+    w, reference_s, shared = workload
+    faults = {"crash": 0.3, "byzantine": 0.1, "straggler": 0.2, "rate": 1.0, "slowdown": 4.0}
+    scenario = Scenario("reliability", "round-robin", 10, faults, seed=3, max_restarts=1)
+    result = run_scenario(scenario, w, tmp_path / "log.sqlite", reference_s, shared, timeout_s=600)
+    log = JobLog(result.log_path)
+    assert_finalized_once_in_order(log, w, N_JOBS)
+    kinds = {f"p{i}": spec.kind for i, spec in enumerate(scenario.fault_specs())}
+    assert sorted(kinds.values()).count("crash") == 3 and list(kinds.values()).count("byzantine") == 1
+    attempts = log.attempts()
+    by_kind = {kind: [a for a in attempts if kinds[a.prover] == kind] for kind in set(kinds.values())}
+    assert by_kind["crash"] and all(a.outcome in ("crashed", "lost") for a in by_kind["crash"])
+    assert by_kind["byzantine"] and all(a.outcome == "invalid" for a in by_kind["byzantine"])
+    assert all(kinds[j.prover] in ("honest", "straggler") for j in log.jobs())
+    m = result.metrics
+    assert (m.finalized, m.failed) == (N_JOBS, 0)
+    assert m.crashes == len(by_kind["crash"]) - sum(a.outcome == "lost" for a in by_kind["crash"])
+    assert m.invalid_caught == len(by_kind["byzantine"])
+    assert m.reassignments >= len(by_kind["crash"]) + len(by_kind["byzantine"])
+
+
+def test_jobs_of_a_removed_node_are_reassigned_and_finalized(cluster, workload, tmp_path):
+    w, reference_s, shared = workload
+    node = cluster.add_node(num_cpus=1)
+    cluster.wait_for_nodes()
+    doomed = node.node_id
+    removed = []
+
+    def remove_once(coordinator):
+        """Once a job is proved and a prover on the doomed node holds another: kill the node."""
+        on_node = {p for p, h in coordinator.provers.items() if h.slot.node_id == doomed}
+        busy = {op.prover_id for op in coordinator.core.open.values() if not op.expired}
+        if not removed and coordinator.core.log.count("proved", "verified", "finalized") and on_node & busy:
+            removed.append(on_node)
+            cluster.remove_node(node, allow_graceful=False)
+
+    jobs = dataclasses.replace(w, jobs=w.jobs[:6])
+    scenario = Scenario("node-loss", "round-robin", 2, seed=1, max_restarts=1)
+    result = run_scenario(scenario, jobs, tmp_path / "log.sqlite", reference_s, shared, timeout_s=300,
+                          on_progress=remove_once)
+    log = JobLog(result.log_path)
+    assert removed, "the node was never removed"
+    assert_finalized_once_in_order(log, w, 6)
+    joined = {e[3]: e[4] for e in log.events("prover_joined")}
+    assert set(joined) == {"p0", "p1"}
+    cut = [a for a in log.attempts() if a.outcome in ("crashed", "lost")]
+    assert cut and {a.prover for a in cut} <= removed[0], "no attempt was in flight on the removed node"
+    for a in cut:
+        assert log.job(a.job_id).state == "finalized" and log.job(a.job_id).prover != a.prover
+    assert doomed not in {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+
+
+def test_bad_inputs_are_rejected_with_reasons_and_the_cluster_goes_on(cluster, workload, tmp_path):
+    w, reference_s, shared = workload
+    good = w.jobs[:3]
+    forged = dataclasses.replace(good[1], job_id=100, old_root=good[1].old_root + 1,
+                                 payload={**good[1].payload, "old_root": good[1].old_root + 1})
+    injected = []
+
+    def inject(coordinator):
+        core = coordinator.core
+        injected.append(core.submit(good[0]))
+        injected.append(core.submit(JobRecord(200, *good[2].public_inputs, 1, good[2].payload)))
+        core.result(999, 1, "p0", {"a": [1, 2], "b": [[0, 0], [0, 0]], "c": [1, 2]}, 0.1)
+
+    result = run_scenario(Scenario("bad-input", "round-robin", 2, seed=2), dataclasses.replace(
+        w, jobs=[*good, forged]), tmp_path / "log.sqlite", reference_s, shared, timeout_s=300,
+        schedule=[(0.0, inject)])
+    log = JobLog(result.log_path)
+    assert_finalized_once_in_order(log, w, 3)
+    assert log.job(100).state == "failed" and "does not satisfy the circuit" in log.job(100).reason
+    assert all("duplicate submission" in reason for reason in injected)
+    reasons = [e[4] for e in log.events("rejected")]
+    assert any("proof for unknown job 999" in r for r in reasons)
+    assert sum("duplicate submission" in r for r in reasons) == 2
+    assert any("does not satisfy the circuit" in r for r in reasons)
+
+
+def _coordinator_command(log_dir, address: str) -> list[str]:
+    return [sys.executable, "-m", "workers.cli", "run", "--runs", "scattered", "--address", address,
+            "--log-dir", str(log_dir), "--jobs", "6", "--provers", "2", "--policy", "round-robin",
+            "--faults", "none", "--batch-size", "1", "--depth", "4", "--seed", "5", "--timeout", "300"]
+
+
+def _finalized(path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+            return db.execute("SELECT COUNT(*) FROM finalized").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_kill_9_coordinator_resumes_from_the_log(cluster, workload, tmp_path):
+    w, _, _ = workload
+    command = _coordinator_command(tmp_path, cluster.address)
+    env = {**os.environ, "RAY_ADDRESS": cluster.address}
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_path = tmp_path / "scattered.sqlite"
+    end = time.monotonic() + 300
+    while _finalized(log_path) < 2 and first.poll() is None and time.monotonic() < end:
+        time.sleep(0.2)
+    assert first.poll() is None, "the coordinator finished before it could be killed"
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    killed_at = _finalized(log_path)
+    assert 2 <= killed_at < 6
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400, check=False)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    log = JobLog(log_path)
+    workload6 = dataclasses.replace(w, jobs=w.jobs[:6])
+    assert_finalized_once_in_order(log, workload6, 6)
+    assert log.events("resumed")
+    assert [e[2] for e in log.events("submitted")] == list(range(6))  # submitted once, across both lives

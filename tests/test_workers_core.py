@@ -1,0 +1,209 @@
+"""The coordinator core, job log, policies, fault models and metrics, without Ray.
+
+A fake driver stands in for the cluster: it hands each dispatch straight
+back as an answer and decides the verifier's verdict itself, on a manual
+clock. This is how a discrete-event simulation drives the same core.
+"""
+
+import sqlite3
+
+import pytest
+
+from workers.core import CoordinatorCore
+from workers.faults import Fault, FaultSpec, fault_mix, parse_mix
+from workers.joblog import JobLog, JobRecord, TransitionError
+from workers.messages import UNSATISFIABLE
+from workers.metrics import measure, percentile, scaling_efficiency
+from workers.policies import Auction, Centralized, OpenRace, Redundant, RoundRobin
+
+GENESIS = 1000
+PROOF = {"a": [1, 2], "b": [[3, 4], [5, 6]], "c": [7, 8]}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def chain(n: int, start: int = GENESIS) -> list[JobRecord]:
+    """n jobs whose roots chain from ``start``: job k goes start + k -> start + k + 1."""
+    return [JobRecord(k, start + k, start + k + 1, 7 * k + 1, 2, {"k": k}) for k in range(n)]
+
+
+def make_core(tmp_path, policy=None, referee=None, name="log.sqlite"):
+    clock = Clock()
+    core = CoordinatorCore(JobLog(tmp_path / name), policy or RoundRobin(10.0), clock, GENESIS, referee)
+    return core, clock
+
+
+def drive(core, clock, bad=frozenset(), step=1.0, max_steps=1000):
+    """Answer every dispatch one step later; proofs from provers in ``bad`` are invalid."""
+    for _ in range(max_steps):
+        if core.done():
+            return
+        for d in core.assign():
+            clock.t += step
+            if core.result(d.job.job_id, d.attempt, d.prover_id, PROOF, step):
+                ok = d.prover_id not in bad
+                core.verdict(d.job.job_id, d.attempt, PROOF, ok, "valid" if ok else "pairing check failed")
+        clock.t += step
+        core.tick()
+    raise AssertionError("the run did not finish")
+
+
+def assert_finalized_in_order(log: JobLog, n: int) -> None:
+    finalized = log.finalized()
+    assert [pos for pos, _, _ in finalized] == list(range(n))
+    jobs = [log.job(job_id) for _, job_id, _ in finalized]
+    roots = [GENESIS] + [j.new_root for j in jobs]
+    assert all(j.old_root == roots[i] for i, j in enumerate(jobs))
+
+
+def test_jobs_finalize_once_in_root_order_even_when_verified_out_of_order(tmp_path):
+    core, clock = make_core(tmp_path, OpenRace(10.0))
+    for job in reversed(chain(4)):
+        assert core.submit(job) is None
+    for p in ("a", "b", "c", "d"):
+        core.prover_joined(p)
+    dispatches = core.assign()
+    assert [d.job.job_id for d in dispatches] == [0, 0, 0, 0]  # the race: everyone on the oldest job
+    for d in dispatches:
+        core.result(d.job.job_id, d.attempt, d.prover_id, PROOF, 1.0)
+    for d in reversed(dispatches):
+        core.verdict(d.job.job_id, d.attempt, PROOF, True, "valid")
+    drive(core, clock)
+    assert_finalized_in_order(core.log, 4)
+    outcomes = [a.outcome for a in core.log.attempts(job_id=0)]
+    assert outcomes.count("accepted") == 1 and outcomes.count("wasted") == 3
+    with pytest.raises(sqlite3.IntegrityError):
+        core.log.finalize(0, clock.t)
+
+
+def test_log_refuses_transitions_the_state_machine_does_not_have(tmp_path):
+    log = JobLog(tmp_path / "log.sqlite")
+    log.add_job(chain(1)[0], 0.0)
+    with pytest.raises(TransitionError):
+        log.move(0, "finalized", 1.0)
+    with pytest.raises(TransitionError):
+        log.move(0, "verified", 1.0)
+    assert log.job(0).state == "pending"
+
+
+def test_a_new_core_on_the_log_resumes_without_losing_or_repeating_jobs(tmp_path):
+    core, _ = make_core(tmp_path)
+    for job in chain(5):
+        core.submit(job)
+    core.prover_joined("a")
+    core.prover_joined("b")
+    first = core.assign()
+    d = first[0]
+    core.result(d.job.job_id, d.attempt, d.prover_id, PROOF, 1.0)
+    core.verdict(d.job.job_id, d.attempt, PROOF, True, "valid")
+    core.assign()  # work in flight when the coordinator "dies"
+    core.log.close()
+    revived, clock2 = make_core(tmp_path)
+    clock2.t = 100.0
+    assert revived.log.count("finalized") == 1
+    assert {a.outcome for a in revived.log.attempts() if a.job_id != 0} == {"lost"}
+    revived.prover_joined("a")
+    drive(revived, clock2)
+    assert_finalized_in_order(revived.log, 5)
+    assert revived.log.events("resumed")
+
+
+def test_bad_input_is_rejected_with_a_reason_and_the_run_goes_on(tmp_path):
+    core, _ = make_core(tmp_path, referee=lambda job: "witness does not satisfy" if job.job_id == 9 else None)
+    jobs = chain(3)
+    for job in jobs:
+        core.submit(job)
+    assert "duplicate submission" in core.submit(jobs[1])
+    assert "duplicate submission" in core.submit(JobRecord(77, *jobs[2].public_inputs, 1, {}))
+    assert core.submit(JobRecord(9, 5, 6, 7, 1, {"bad": True})) is None
+    core.prover_joined("a")
+    assert not core.result(42, 1, "a", PROOF, 1.0)
+    d = core.assign()[0]
+    assert not core.result(d.job.job_id, d.attempt + 1, "a", PROOF, 1.0)  # unsolicited
+    assert core.result(d.job.job_id, d.attempt, "a", PROOF, 1.0)
+    assert not core.result(d.job.job_id, d.attempt, "a", PROOF, 1.0)  # duplicate answer
+    core.verdict(d.job.job_id, d.attempt, PROOF, True, "valid")
+    while not core.done():
+        for d in core.assign():
+            error = f"{UNSATISFIABLE}: no" if d.job.job_id == 9 else None
+            if core.result(d.job.job_id, d.attempt, d.prover_id, None if error else PROOF, 1.0, error):
+                core.verdict(d.job.job_id, d.attempt, PROOF, True, "valid")
+    assert core.log.job(9).state == "failed" and "does not satisfy" in core.log.job(9).reason
+    reasons = [e[4] for e in core.log.events("rejected")]
+    assert sum("duplicate submission" in r for r in reasons) == 2
+    assert sum("unknown job" in r for r in reasons) == 1
+    assert sum("no open attempt" in r for r in reasons) == 2
+    assert_finalized_in_order(core.log, 3)
+
+
+def test_invalid_proofs_and_missed_deadlines_reassign_and_slash_in_the_auction(tmp_path):
+    auction = Auction(5.0, min_stake=10.0, collateral=20.0, slash_fraction=0.5)
+    core, clock = make_core(tmp_path, auction)
+    for job in chain(4):
+        core.submit(job)
+    core.prover_joined("cheap-liar", capacity=100.0, stake=30.0)
+    core.prover_joined("honest", capacity=1.0, stake=30.0)
+    late, on_time = core.assign()
+    assert (late.prover_id, late.job.job_id, on_time.prover_id) == ("cheap-liar", 0, "honest")  # lowest bid first
+    assert core.result(on_time.job.job_id, on_time.attempt, "honest", PROOF, 1.0)
+    core.verdict(on_time.job.job_id, on_time.attempt, PROOF, True, "valid")
+    clock.t += 6.0
+    assert core.tick() == [(0, late.attempt)]
+    assert core.log.job(0).state == "reassigned"
+    assert core.result(0, late.attempt, "cheap-liar", PROOF, 6.0)  # late, and invalid: slashed once only
+    core.verdict(0, late.attempt, PROOF, False, "pairing check failed")
+    drive(core, clock, bad={"cheap-liar"})
+    assert_finalized_in_order(core.log, 4)
+    metrics = measure(core.log)
+    # 30 staked, 10 slashed per failed lock: the missed deadline, then two invalid proofs; then it may not bid
+    assert (metrics.deadline_misses, metrics.invalid_caught, metrics.slashes, metrics.slashed_stake) == (1, 3, 3, 30)
+    assert auction.stakes["cheap-liar"] == 0.0
+
+
+def test_policies_choose_as_documented():
+    from workers.policies import JobView, ProverView
+
+    provers = [ProverView(p, joined_at=i, last_done_at=t) for i, (p, t) in enumerate([("a", 5.0), ("b", 1.0),
+                                                                                       ("c", 3.0)])]
+    job = JobView(0, 1, 0, frozenset())
+    assert [a.prover_id for a in Centralized(1.0).assign(job, provers, 0.0)] == ["a"]
+    assert [a.prover_id for a in RoundRobin(1.0).assign(job, provers, 0.0)] == ["b"]
+    assert [a.prover_id for a in RoundRobin(1.0).assign(JobView(0, 1, 1, frozenset("b")), provers, 0.0)] == ["c"]
+    assert len(OpenRace(1.0).assign(job, provers, 0.0)) == 3
+    drawn = [a.prover_id for a in Redundant(1.0, k=2, seed=3).assign(job, provers, 0.0)]
+    assert len(set(drawn)) == 2 and drawn == [a.prover_id for a in Redundant(1.0, k=2, seed=3).assign(job, provers, 0.0)]
+    assert all(a.deadline == 1.0 for a in RoundRobin(1.0).assign(job, provers, 0.0))
+
+
+def test_fault_decisions_replay_from_the_seed():
+    spec = FaultSpec("byzantine", rate=0.5, seed=7)
+    decisions = [spec.decide(job, attempt) for job in range(20) for attempt in (1, 2)]
+    assert decisions == [FaultSpec(**spec.as_dict()).decide(job, attempt) for job in range(20) for attempt in (1, 2)]
+    assert {d.fault for d in decisions} == {Fault.NONE, Fault.TAMPER, Fault.WRONG_STATEMENT}
+    assert FaultSpec("straggler", slowdown=3.0).decide(0, 1).slowdown == 3.0
+    assert FaultSpec(latency_s=0.5, bandwidth_bps=1000).decide(0, 1).network_s(500) == 1.0
+    mix = fault_mix(10, seed=1, **parse_mix("crash=0.3,byzantine=0.1,straggler=0.2"))
+    assert sorted(s.kind for s in mix) == sorted(["crash"] * 3 + ["byzantine"] + ["straggler"] * 2 + ["honest"] * 4)
+    assert mix == fault_mix(10, seed=1, crash=0.3, byzantine=0.1, straggler=0.2)
+    with pytest.raises(ValueError):
+        FaultSpec("gremlin")
+
+
+def test_metrics_from_the_log(tmp_path):
+    core, clock = make_core(tmp_path, Redundant(100.0, k=2, seed=1))
+    for job in chain(3):
+        core.submit(job)
+    for p in ("a", "b"):
+        core.prover_joined(p)
+    drive(core, clock, step=1.0)
+    m = measure(core.log)
+    assert (m.jobs, m.finalized, m.transactions, m.attempts) == (3, 3, 6, 6)
+    assert m.within_deadline == 1.0 and m.reassignments == 0
+    assert m.wasted_prover_s > 0  # the redundant second proof of each job
+    assert percentile([1.0, 2.0, 3.0], 50) == 2.0 and scaling_efficiency(10.0, 5.5, 2) == pytest.approx(10 / 11)

@@ -1,0 +1,277 @@
+"""The coordinator's core: the job state machine driven by events, with no Ray in it.
+
+The core reacts to events and answers with decisions; whoever drives it
+owns time and transport. :mod:`workers.coordinator` drives it with Ray
+actors and ``ray.wait(timeout=...)``; a discrete-event simulation can drive
+the same object with SimPy time by passing its clock. The events:
+
+==========================  ===============================================
+``submit(job)``             a job from the sequencer (rejected: a reason)
+``prover_joined/left``      permissionless membership (register/deregister)
+``assign()``                ask the policy; returns the dispatches to send
+``result(...)``             a prover answered; True: verify this proof
+``verdict(...)``            the L1 verifier's answer on that proof
+``attempt_failed(...)``     the prover died (crash, node lost)
+``tick()``                  time passed: expire attempts past their deadline
+==========================  ===============================================
+
+Every state change goes through :class:`~workers.joblog.JobLog` first, so a
+new core on the same log resumes where a killed one stopped: attempts that
+were in flight are closed as ``lost`` and their jobs reassigned; verified
+jobs still finalize. Jobs finalize strictly in state-root order, as the
+rollup contract accepts them: the verified job whose ``old_root`` is the
+current head moves the head to its ``new_root``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .joblog import ASSIGNABLE, TERMINAL, JobLog, JobRecord
+from .messages import UNSATISFIABLE
+from .policies import JobView, Policy, ProverView
+
+Referee = Callable[[JobRecord], "str | None"]
+"""Given a job a prover called unprovable, the coordinator's own reason why (None: the prover lied)."""
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """Send attempt ``attempt`` of ``job`` to ``prover_id``, due by ``deadline``."""
+
+    job: JobRecord
+    attempt: int
+    prover_id: str
+    deadline: float
+
+
+@dataclass
+class _Open:
+    prover_id: str
+    deadline: float
+    expired: bool = False
+
+
+class CoordinatorCore:
+    """The job log's state machine plus a policy and a clock; one instance per coordinator process."""
+
+    def __init__(self, log: JobLog, policy: Policy, clock: Callable[[], float], genesis_root: int,
+                 referee: Referee | None = None):
+        self.log, self.policy, self.clock, self.referee = log, policy, clock, referee
+        self.provers: dict[str, ProverView] = {}
+        self.open: dict[tuple[int, int], _Open] = {}
+        self.verifying: dict[tuple[int, int], _Open] = {}
+        self.failed_by: dict[int, set[str]] = defaultdict(set)
+        recorded = log.meta("genesis_root")
+        if recorded is None:
+            log.set_meta("genesis_root", str(genesis_root))
+        elif int(recorded) != genesis_root:
+            raise ValueError("this job log belongs to a rollup with another genesis root")
+        finalized = log.finalized()
+        self.head_root = log.job(finalized[-1][1]).new_root if finalized else genesis_root
+        self._resume()
+
+    def _resume(self) -> None:
+        """Close what a previous coordinator left in flight and reassign those jobs."""
+        now = self.clock()
+        lost = self.log.attempts(open_only=True)
+        for a in lost:
+            self.log.close_attempt(a.job_id, a.attempt, "lost", now, reason="coordinator restarted")
+        for job in self.log.jobs("assigned", "proved"):
+            self.log.move(job.job_id, "reassigned", now, "reassigned", detail="coordinator restarted")
+        if self.log.count():
+            self.log.event(now, "resumed", detail=f"{len(lost)} attempts in flight were lost")
+        self._finalize_ready(now)
+
+    # membership -----------------------------------------------------------
+
+    def prover_joined(self, prover_id: str, capacity: float = 1.0, stake: float = 0.0) -> str | None:
+        """Register a prover; a reason if it is already registered."""
+        now = self.clock()
+        if prover_id in self.provers:
+            return self._reject(now, f"prover {prover_id} is already registered", prover=prover_id)
+        self.provers[prover_id] = ProverView(prover_id, capacity, stake, joined_at=now)
+        self.log.event(now, "prover_joined", prover=prover_id, amount=stake)
+        return None
+
+    def prover_left(self, prover_id: str, reason: str) -> None:
+        """Deregister a prover (it left, or its process or node died); its open attempts are lost."""
+        now = self.clock()
+        if self.provers.pop(prover_id, None) is None:
+            return
+        self.policy.on_leave(prover_id)
+        self.log.event(now, "prover_left", prover=prover_id, detail=reason)
+        for key, op in [(k, o) for k, o in self.open.items() if o.prover_id == prover_id]:
+            del self.open[key]
+            self.log.close_attempt(*key, "lost", now, reason=reason)
+            self._settle(key[0], now)
+
+    # jobs -----------------------------------------------------------------
+
+    def submit(self, job: JobRecord) -> str | None:
+        """Add a job to the log as pending; a reason (also logged) if it is refused."""
+        now = self.clock()
+        if self.log.job(job.job_id) is not None:
+            return self._reject(now, f"duplicate submission: job {job.job_id} is already in the log", job.job_id)
+        try:
+            self.log.add_job(job, now)
+        except sqlite3.IntegrityError:
+            return self._reject(now, f"duplicate submission: job {job.job_id} repeats a submitted statement",
+                                job.job_id)
+        return None
+
+    def assign(self) -> list[Dispatch]:
+        """Ask the policy for provers for each waiting job, oldest first, while provers are idle."""
+        now = self.clock()
+        out: list[Dispatch] = []
+        for job_id in self.log.job_ids(*ASSIGNABLE):
+            idle = [p for p in self.provers.values() if p.busy == 0]
+            if not idle:
+                break
+            job = self.log.job(job_id)
+            view = JobView(job_id, job.n_tx, job.attempts, frozenset(self.failed_by[job_id]))
+            for a in self.policy.assign(view, idle, now):
+                attempt = self.log.open_attempt(job_id, a.prover_id, now, a.deadline)
+                self.open[(job_id, attempt)] = _Open(a.prover_id, a.deadline)
+                self.provers[a.prover_id].busy += 1
+                out.append(Dispatch(job, attempt, a.prover_id, a.deadline))
+        return out
+
+    def result(self, job_id: int, attempt: int, prover_id: str, proof: dict | None, prove_s: float,
+               error: str | None = None) -> bool:
+        """A prover's answer. True: the caller must verify ``proof`` and report :meth:`verdict`."""
+        now = self.clock()
+        job = self.log.job(job_id)
+        if job is None:
+            self._reject(now, f"proof for unknown job {job_id}", job_id, prover_id)
+            return False
+        op = self.open.get((job_id, attempt))
+        if op is None or op.prover_id != prover_id:
+            self._reject(now, f"no open attempt {attempt} of job {job_id} for {prover_id} "
+                              "(a duplicate or unsolicited result)", job_id, prover_id)
+            return False
+        del self.open[(job_id, attempt)]
+        self._release(prover_id, now)
+        if error is not None:
+            self._failed_to_prove(job, attempt, op, prove_s, error, now)
+            return False
+        if job.state in ("verified", *TERMINAL):
+            self.log.close_attempt(job_id, attempt, "wasted", now, prove_s, f"job already {job.state}")
+            return False
+        if job.state != "proved":
+            self.log.move(job_id, "proved", now, "proved", prover_id)
+        self.log.close_attempt(job_id, attempt, "proved", now, prove_s)
+        self.verifying[(job_id, attempt)] = op
+        return True
+
+    def verdict(self, job_id: int, attempt: int, proof: dict, ok: bool, reason: str) -> None:
+        """The L1 verifier's answer on a proof :meth:`result` passed on."""
+        now = self.clock()
+        op = self.verifying.pop((job_id, attempt))
+        slashed = self.policy.on_result(job_id, op.prover_id, ok, now)
+        job = self.log.job(job_id)
+        if ok and job.state == "proved":
+            self.log.move(job_id, "verified", now, "verified", op.prover_id, proof=proof, prover=op.prover_id,
+                          verified_at=now)
+            self.log.relabel_attempt(job_id, attempt, "accepted", "")
+            self._finalize_ready(now)
+            return
+        if ok:
+            self.log.relabel_attempt(job_id, attempt, "wasted", f"job already {job.state}")
+            return
+        self.log.relabel_attempt(job_id, attempt, "invalid", reason)
+        self.log.event(now, "invalid_proof", job_id, op.prover_id, reason)
+        self._penalize(job_id, op.prover_id, slashed, "invalid proof", now)
+        self._settle(job_id, now)
+
+    def attempt_failed(self, job_id: int, attempt: int, reason: str) -> None:
+        """The prover holding this attempt died (process crash, node loss) before answering."""
+        now = self.clock()
+        op = self.open.pop((job_id, attempt), None)
+        if op is None:
+            return
+        self._release(op.prover_id, now)
+        self.log.close_attempt(job_id, attempt, "crashed", now, reason=reason)
+        self.log.event(now, "crash", job_id, op.prover_id, reason)
+        slashed = 0.0 if op.expired else self.policy.on_deadline(job_id, op.prover_id, now)
+        self._penalize(job_id, op.prover_id, slashed, "no proof delivered", now)
+        self._settle(job_id, now)
+
+    def tick(self) -> list[tuple[int, int]]:
+        """Expire the attempts whose deadline has passed; their jobs are reassigned. Returns them."""
+        now = self.clock()
+        expired = [(key, op) for key, op in self.open.items() if not op.expired and op.deadline <= now]
+        for (job_id, attempt), op in expired:
+            op.expired = True
+            self.log.event(now, "deadline_missed", job_id, op.prover_id, f"attempt {attempt}")
+            slashed = self.policy.on_deadline(job_id, op.prover_id, now)
+            self._penalize(job_id, op.prover_id, slashed, "missed deadline", now)
+            self._settle(job_id, now)
+        return [key for key, _ in expired]
+
+    def next_deadline(self) -> float | None:
+        deadlines = [op.deadline for op in self.open.values() if not op.expired]
+        return min(deadlines) if deadlines else None
+
+    def done(self) -> bool:
+        """Every submitted job is finalized or failed."""
+        return self.log.count(*ASSIGNABLE, "assigned", "proved", "verified") == 0
+
+    # internals ------------------------------------------------------------
+
+    def _reject(self, now: float, reason: str, job_id: int | None = None, prover: str | None = None) -> str:
+        self.log.event(now, "rejected", job_id, prover, reason)
+        return reason
+
+    def _release(self, prover_id: str, now: float) -> None:
+        prover = self.provers.get(prover_id)
+        if prover is not None:
+            prover.busy -= 1
+            prover.last_done_at = now
+
+    def _failed_to_prove(self, job: JobRecord, attempt: int, op: _Open, prove_s: float, error: str,
+                         now: float) -> None:
+        """The prover says it cannot prove the job; the referee decides whether the job or the prover is bad."""
+        confirmed = self.referee(job) if self.referee is not None and error.startswith(UNSATISFIABLE) else None
+        if confirmed is not None and job.state not in TERMINAL:
+            self.log.close_attempt(job.job_id, attempt, "unsatisfiable", now, prove_s, confirmed)
+            self.log.move(job.job_id, "failed", now, "rejected", op.prover_id, confirmed, reason=confirmed)
+            return
+        self.log.close_attempt(job.job_id, attempt, "error", now, prove_s, error)
+        slashed = self.policy.on_result(job.job_id, op.prover_id, False, now)
+        self._penalize(job.job_id, op.prover_id, slashed, f"refused a provable job: {error}", now)
+        self._settle(job.job_id, now)
+
+    def _penalize(self, job_id: int, prover_id: str, slashed: float, why: str, now: float) -> None:
+        self.failed_by[job_id].add(prover_id)
+        if slashed > 0:
+            self.log.event(now, "slash", job_id, prover_id, why, slashed)
+
+    def _settle(self, job_id: int, now: float) -> None:
+        """After an attempt ended badly: keep waiting on the others, or put the job up again."""
+        job = self.log.job(job_id)
+        if job.state not in ("assigned", "proved") or any(k[0] == job_id for k in self.verifying):
+            return
+        if any(k[0] == job_id and not op.expired for k, op in self.open.items()):
+            if job.state == "proved":
+                self.log.move(job_id, "assigned", now)
+            return
+        self.log.move(job_id, "reassigned", now, "reassigned")
+
+    def _finalize_ready(self, now: float) -> None:
+        """Finalize verified jobs while one extends the head root; fail forks off finalized roots."""
+        while True:
+            candidates = self.log.from_root(self.head_root)
+            ready = [j for j in candidates if j.state == "verified"]
+            if not ready:
+                return
+            chosen = ready[0]
+            self.log.finalize(chosen.job_id, now)
+            for fork in candidates:
+                if fork.job_id != chosen.job_id and fork.state not in TERMINAL:
+                    reason = f"forked: root already finalized by job {chosen.job_id}"
+                    self.log.move(fork.job_id, "failed", now, "rejected", detail=reason, reason=reason)
+            self.head_root = chosen.new_root

@@ -1,0 +1,140 @@
+"""Fault models: what a prover does wrong, decided per job attempt from a seed.
+
+A :class:`FaultSpec` describes one prover: its kind (honest, crash,
+straggler, silent, byzantine), how often the fault strikes, and the network
+it sits behind. :meth:`FaultSpec.decide` turns ``(job_id, attempt)`` into a
+:class:`Decision` with a random stream seeded by the spec's seed, the job and
+the attempt, so a run's faults replay exactly, in any process: the Ray prover
+actor applies the decision for real (``os._exit``, sleeps, tampering) and a
+discrete-event simulation can apply the same decision to simulated time.
+
+The kinds follow the failure classes that decentralized proving networks
+plan for (design.md section 4; Gevulot's and Succinct's prover networks
+treat a missing, late or invalid proof alike: the job goes to someone else):
+
+* ``crash``: the prover process dies mid-proof (Ray may restart the actor);
+* ``straggler``: proving takes ``slowdown`` times as long;
+* ``silent``: the prover accepts the job and never answers;
+* ``byzantine``: the answer is a tampered proof, or a valid proof of another
+  statement (the prover's warm-up job), both of which the L1 verifier refuses;
+* network (any kind): ``latency_s`` per message plus size / ``bandwidth_bps``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from enum import Enum
+from random import Random
+
+KINDS = ("honest", "crash", "straggler", "silent", "byzantine")
+
+
+class Fault(Enum):
+    """What happens to one job attempt."""
+
+    NONE = "none"
+    CRASH = "crash"
+    SILENT = "silent"
+    TAMPER = "tamper"
+    WRONG_STATEMENT = "wrong_statement"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The fault (if any) striking one attempt, and the slowdown and network it runs under."""
+
+    fault: Fault
+    slowdown: float
+    latency_s: float
+    bandwidth_bps: float
+    crash_at: float
+    """For a crash: the share of the proving time after which the process dies."""
+
+    def network_s(self, nbytes: int) -> float:
+        """Seconds one message of ``nbytes`` takes on this prover's link."""
+        transfer = nbytes / self.bandwidth_bps if math.isfinite(self.bandwidth_bps) else 0.0
+        return self.latency_s + transfer
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """One prover's fault model; plain data, so it pickles and round-trips through JSON (:meth:`as_dict`)."""
+
+    kind: str = "honest"
+    rate: float = 1.0
+    """Probability per attempt that a crash, silence or byzantine answer strikes."""
+    slowdown: float = 1.0
+    """How much slower a straggler proves (1.0: not at all)."""
+    latency_s: float = 0.0
+    bandwidth_bps: float = math.inf
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"fault kind {self.kind!r} is not one of {KINDS}")
+        if not 0.0 <= self.rate <= 1.0 or self.slowdown < 1.0 or self.latency_s < 0 or self.bandwidth_bps <= 0:
+            raise ValueError(f"invalid fault parameters: {self}")
+
+    def decide(self, job_id: int, attempt: int) -> Decision:
+        """The decision for this job attempt: a pure function of (spec, job_id, attempt)."""
+        rng = Random(f"{self.seed}:{self.kind}:{job_id}:{attempt}")
+        strikes = rng.random() < self.rate
+        fault = Fault.NONE
+        if strikes and self.kind == "crash":
+            fault = Fault.CRASH
+        elif strikes and self.kind == "silent":
+            fault = Fault.SILENT
+        elif strikes and self.kind == "byzantine":
+            fault = rng.choice((Fault.TAMPER, Fault.WRONG_STATEMENT))
+        slowdown = self.slowdown if self.kind == "straggler" else 1.0
+        return Decision(fault, slowdown, self.latency_s, self.bandwidth_bps, crash_at=rng.uniform(0.1, 0.9))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def fault_mix(
+    n: int,
+    seed: int,
+    crash: float = 0.0,
+    byzantine: float = 0.0,
+    straggler: float = 0.0,
+    silent: float = 0.0,
+    slowdown: float = 4.0,
+    rate: float = 0.5,
+    latency_s: float = 0.0,
+    bandwidth_bps: float = math.inf,
+) -> list[FaultSpec]:
+    """Specs for ``n`` provers in which the given shares are faulty, placed at random from ``seed``.
+
+    Each share becomes ``round(share * n)`` provers, at least one when the
+    share is positive (a "10% byzantine" run of 5 provers still has one).
+    Crash, silence and byzantine faults strike each attempt with ``rate``;
+    every prover gets the same network.
+    """
+    counts = {kind: max(1, round(share * n)) if share > 0 else 0
+              for kind, share in (("crash", crash), ("byzantine", byzantine), ("straggler", straggler),
+                                  ("silent", silent))}
+    if sum(counts.values()) > n:
+        raise ValueError(f"fault shares {counts} need more than {n} provers")
+    kinds = [kind for kind, count in counts.items() for _ in range(count)]
+    kinds += ["honest"] * (n - len(kinds))
+    rng = Random(seed)
+    rng.shuffle(kinds)
+    return [FaultSpec(kind, rate=rate, slowdown=slowdown if kind == "straggler" else 1.0, latency_s=latency_s,
+                      bandwidth_bps=bandwidth_bps, seed=rng.randrange(2**32)) for kind in kinds]
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """``"crash=0.3,byzantine=0.1,straggler=0.2"`` as keyword arguments of :func:`fault_mix` ("none": {})."""
+    if text.strip() in ("", "none"):
+        return {}
+    out = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in ("crash", "byzantine", "straggler", "silent", "slowdown", "rate", "latency_s", "bandwidth_bps"):
+            raise ValueError(f"unknown fault setting {name!r} in {text!r}")
+        out[name] = float(value)
+    return out

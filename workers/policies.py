@@ -1,0 +1,203 @@
+"""Assignment policies: who proves which job, by when, and what a failure costs the prover.
+
+One interface (:class:`Policy`), five policies, each modelled on a network
+design.md section 4 names:
+
+* :class:`Centralized`: one prover with all the resources (a rollup's own prover);
+* :class:`RoundRobin`: the least-recently-processed idle prover (CrowdProve's
+  scheduler for volunteer provers);
+* :class:`OpenRace`: every idle prover races on the job, the first valid proof
+  wins and the rest is wasted work (Gevulot's open slot);
+* :class:`Redundant`: k provers per job drawn at random, a stand-in for
+  Gevulot's VRF draw; first valid proof wins;
+* :class:`Auction`: a stake-weighted reverse auction (Succinct's prover
+  network, Boundless' proof market): staked provers bid, the lowest bid wins,
+  its collateral is locked, and a missed deadline or an invalid proof slashes it.
+
+Policies are plain Python and deterministic from their seed: the coordinator
+core calls them from real runs and from the simulation alike. ``assign``
+only sees idle provers, so a prover never holds two jobs at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from random import Random
+
+
+@dataclass
+class ProverView:
+    """What a policy knows of a registered prover."""
+
+    prover_id: str
+    capacity: float = 1.0
+    """Relative proving speed the prover reports (jobs per second of its warm-up proof)."""
+    stake: float = 0.0
+    joined_at: float = 0.0
+    last_done_at: float = float("-inf")
+    busy: int = 0
+    """Attempts the prover still holds (an expired one counts until the prover answers)."""
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What a policy knows of a job waiting for assignment."""
+
+    job_id: int
+    n_tx: int
+    attempts: int
+    failed_by: frozenset[str]
+    """Provers whose attempt at this job crashed, expired or was invalid."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Prover ``prover_id`` proves job ``job_id`` by ``deadline`` (coordinator clock)."""
+
+    job_id: int
+    prover_id: str
+    deadline: float
+
+
+class Policy:
+    """The interface: ``assign`` picks provers for one job; the hooks return stake slashed (0.0 if none)."""
+
+    name = "policy"
+
+    def __init__(self, deadline_s: float, seed: int = 0):
+        self.deadline_s = deadline_s
+        self.rng = Random(seed)
+
+    def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
+        raise NotImplementedError
+
+    def on_result(self, job_id: int, prover_id: str, valid: bool, now: float) -> float:
+        """A proof arrived and was verified (``valid``); returns the stake slashed for it."""
+        return 0.0
+
+    def on_deadline(self, job_id: int, prover_id: str, now: float) -> float:
+        """The prover missed its deadline on the job; returns the stake slashed for it."""
+        return 0.0
+
+    def on_leave(self, prover_id: str) -> None:
+        """The prover left the cluster (deregistered, crashed, or its node died)."""
+
+    def _to(self, job: JobView, provers: Sequence[ProverView], now: float) -> list[Assignment]:
+        return [Assignment(job.job_id, p.prover_id, now + self.deadline_s) for p in provers]
+
+
+def _fresh(job: JobView, idle: Sequence[ProverView]) -> list[ProverView]:
+    """The idle provers that have not failed this job, or all of them if every one has."""
+    fresh = [p for p in idle if p.prover_id not in job.failed_by]
+    return fresh or list(idle)
+
+
+class Centralized(Policy):
+    """All jobs go to one prover: the first registered one still present."""
+
+    name = "centralized"
+
+    def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
+        return self._to(job, sorted(idle, key=lambda p: (p.joined_at, p.prover_id))[:1], now)
+
+
+class RoundRobin(Policy):
+    """The idle prover that finished a job longest ago (CrowdProve's least-recently-processed)."""
+
+    name = "round-robin"
+
+    def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
+        return self._to(job, sorted(_fresh(job, idle), key=lambda p: (p.last_done_at, p.prover_id))[:1], now)
+
+
+class OpenRace(Policy):
+    """Every idle prover races on the job; the first valid proof wins (Gevulot's open slot)."""
+
+    name = "open-race"
+
+    def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
+        return self._to(job, idle, now)
+
+
+class Redundant(Policy):
+    """k idle provers drawn at random per job (Gevulot's VRF draw, seeded); first valid proof wins."""
+
+    name = "redundant"
+
+    def __init__(self, deadline_s: float, k: int = 2, seed: int = 0):
+        super().__init__(deadline_s, seed)
+        self.k = k
+
+    def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
+        pool = sorted(_fresh(job, idle), key=lambda p: p.prover_id)
+        return self._to(job, self.rng.sample(pool, min(self.k, len(pool))), now)
+
+
+@dataclass
+class _Lock:
+    prover_id: str
+    collateral: float
+
+
+class Auction(Policy):
+    """A reverse auction with stake: the cheapest staked bidder wins and locks collateral.
+
+    Each prover's bid is its price per transaction over its capacity, with a
+    seeded per-prover price (the market's spread). Provers whose stake is
+    below ``min_stake`` may not bid. The winner locks ``collateral`` of its
+    stake; a valid proof unlocks it, a missed deadline or an invalid proof
+    slashes ``slash_fraction`` of it (Succinct and Boundless slash for both).
+    """
+
+    name = "auction"
+
+    def __init__(self, deadline_s: float, min_stake: float = 10.0, collateral: float = 40.0,
+                 slash_fraction: float = 0.5, seed: int = 0):
+        super().__init__(deadline_s, seed)
+        self.min_stake, self.collateral, self.slash_fraction = min_stake, collateral, slash_fraction
+        self.prices: dict[str, float] = {}
+        self.stakes: dict[str, float] = {}
+        self.locks: dict[tuple[int, str], _Lock] = {}
+
+    def bid(self, prover: ProverView, job: JobView) -> float:
+        """The prover's asking price for the job (lower wins)."""
+        price = self.prices.setdefault(prover.prover_id, self.rng.uniform(0.5, 1.5))
+        return price * max(job.n_tx, 1) / max(prover.capacity, 1e-9)
+
+    def stake_of(self, prover: ProverView) -> float:
+        """Stake left after slashes (the registered stake until the first slash)."""
+        return self.stakes.setdefault(prover.prover_id, prover.stake)
+
+    def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
+        eligible = [p for p in _fresh(job, idle) if self.stake_of(p) >= self.min_stake]
+        if not eligible:
+            return []
+        winner = min(eligible, key=lambda p: (self.bid(p, job), -self.stake_of(p), p.prover_id))
+        self.locks[(job.job_id, winner.prover_id)] = _Lock(winner.prover_id, self.collateral)
+        return self._to(job, [winner], now)
+
+    def on_result(self, job_id: int, prover_id: str, valid: bool, now: float) -> float:
+        lock = self.locks.pop((job_id, prover_id), None)
+        return 0.0 if valid or lock is None else self._slash(lock)
+
+    def on_deadline(self, job_id: int, prover_id: str, now: float) -> float:
+        lock = self.locks.pop((job_id, prover_id), None)
+        return 0.0 if lock is None else self._slash(lock)
+
+    def _slash(self, lock: _Lock) -> float:
+        amount = min(lock.collateral * self.slash_fraction, self.stakes.get(lock.prover_id, 0.0))
+        self.stakes[lock.prover_id] = self.stakes.get(lock.prover_id, 0.0) - amount
+        return amount
+
+
+POLICIES: dict[str, type[Policy]] = {
+    cls.name: cls for cls in (Centralized, RoundRobin, OpenRace, Redundant, Auction)
+}
+
+
+def make_policy(name: str, deadline_s: float, seed: int = 0) -> Policy:
+    """The policy called ``name`` (see :data:`POLICIES`) with its default parameters."""
+    if name not in POLICIES:
+        raise ValueError(f"unknown policy {name!r}; choose from {sorted(POLICIES)}")
+    return POLICIES[name](deadline_s, seed=seed)

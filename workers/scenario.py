@@ -1,0 +1,126 @@
+"""One cluster run, end to end: a job log, a core, prover actors under faults, metrics.
+
+A :class:`Scenario` says who proves (policy, number of provers, fault mix,
+stake) and :func:`run_scenario` runs it on a :class:`~workers.workload.Workload`
+against a job log file. If that file already holds the run (a coordinator
+was killed), the run resumes from it: jobs already in the log are not
+submitted again. The CLI, the reliability tests and the benchmark all go
+through here.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from os import PathLike
+
+import numba
+
+from zkprove import groth16
+
+from .cluster import (
+    alive_nodes,
+    plan_placement,
+    share_keys,
+    spawn_prover,
+    spawn_verifier,
+)
+from .coordinator import RayCoordinator
+from .core import CoordinatorCore
+from .faults import FaultSpec, fault_mix
+from .joblog import JobLog
+from .metrics import RunMetrics, measure
+from .policies import make_policy
+from .workload import Workload, unsatisfied
+
+DEADLINE_FACTOR = 2.5
+"""A prover's deadline is this many times its expected proving time (plus :data:`DEADLINE_SLACK_S`)."""
+DEADLINE_SLACK_S = 2.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Who proves: a policy over ``provers`` actors, a fraction of them faulty (:func:`~workers.faults.fault_mix`)."""
+
+    name: str
+    policy: str
+    provers: int
+    faults: dict[str, float] = field(default_factory=dict)
+    stake: float = 50.0
+    seed: int = 0
+    deadline_s: float | None = None
+    """None: derived from the reference proving time, the prover count and the cores."""
+    max_restarts: int = 2
+    threads: int | None = None
+    """Numba threads (and Ray CPUs) per prover; None: the node's cores shared out (:func:`plan_placement`)."""
+
+    def fault_specs(self) -> list[FaultSpec]:
+        return fault_mix(self.provers, self.seed, **self.faults)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run measured: the log's metrics and the coordinator's own time per job."""
+
+    scenario: Scenario
+    metrics: RunMetrics
+    overhead_ms_per_job: float
+    deadline_s: float
+    log_path: str
+
+
+def warm_reference(workload: Workload) -> float:
+    """Warm the JIT cache in this process (so actors load machine code, not compile it) and
+    return the warm proving time of the warm-up job with all cores."""
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    witness = workload.cs.solve(**workload.warmup)
+    groth16.prove(workload.pk, witness)
+    start = time.perf_counter()
+    groth16.prove(workload.pk, witness)
+    return time.perf_counter() - start
+
+
+def default_deadline(reference_s: float, provers: int, cores: int) -> float:
+    """Deadline for one attempt: the expected time of one prover's share of ``cores``, with margin."""
+    expected = reference_s * max(provers, cores / max(1, cores // provers))
+    return DEADLINE_FACTOR * expected + DEADLINE_SLACK_S
+
+
+def run_scenario(
+    scenario: Scenario,
+    workload: Workload,
+    log_path: str | PathLike,
+    reference_s: float,
+    shared: tuple | None = None,
+    on_progress: Callable[[RayCoordinator], None] | None = None,
+    timeout_s: float = 900.0,
+    schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = (),
+    exclude_nodes: tuple[str, ...] = (),
+) -> RunResult:
+    """Run ``scenario`` on Ray (already connected) until every job is final, and measure it."""
+    nodes = alive_nodes()
+    cores = sum(cpus for node, cpus in nodes.items() if node not in exclude_nodes)
+    deadline_s = scenario.deadline_s or default_deadline(reference_s, scenario.provers, cores)
+    log = JobLog(log_path)
+    core = CoordinatorCore(log, make_policy(scenario.policy, deadline_s, scenario.seed), time.time,
+                           workload.genesis_root, referee=lambda job: unsatisfied(workload.cs, job.payload))
+    shared = shared or share_keys(workload.pk, workload.cs)
+    coordinator = RayCoordinator(core, spawn_verifier(workload.vk), on_progress)
+    slots = plan_placement(scenario.provers, nodes, exclude_nodes, scenario.threads)
+    try:
+        for i, (slot, fault) in enumerate(zip(slots, scenario.fault_specs())):
+            coordinator.join(spawn_prover(f"p{i}", slot, shared, workload.warmup, fault, scenario.stake,
+                                          scenario.max_restarts))
+        coordinator.await_provers(timeout_s)
+        for job in workload.jobs:
+            if log.job(job.job_id) is None:
+                core.submit(job)
+        coordinator.run(timeout_s, schedule)
+    finally:
+        coordinator.shutdown()
+    metrics = measure(log)
+    log.close()
+    overhead = 1e3 * coordinator.busy_s / max(len(workload.jobs), 1)
+    return RunResult(scenario, metrics, overhead, deadline_s, os.fspath(log_path))
