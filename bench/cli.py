@@ -1,5 +1,7 @@
 """``zkprove bench``: the benchmark commands."""
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.progress import Progress
@@ -68,3 +70,81 @@ def dsl(
 
     sizes = tuple(1 << k for k in log_sizes)
     _run_suite("zkprove bench dsl", [("compile and solve", lambda: bench_dsl(sizes))], json_output)
+
+
+@app.command()
+def simulate(
+    provers: int = typer.Option(10_000, "--provers", help="Simulated provers."),
+    jobs: int = typer.Option(100_000, "--jobs", help="Simulated proving jobs."),
+    policy: str = typer.Option("round-robin", "--policy", help="centralized, round-robin, open-race, redundant, auction."),
+    faults: str = typer.Option("none", "--faults", help='Fault mix, e.g. "crash=0.2,byzantine=0.1,rate=0.5", or none.'),
+    speed_spread: float = typer.Option(0.0, "--speed-spread", help="Lognormal sigma of prover speeds."),
+    interval: float = typer.Option(0.0, "--interval", help="Seconds between job submissions (0: a backlog)."),
+    seed: int = typer.Option(0, "--seed"),
+    verify_scale: float = typer.Option(0.0, "--verify-scale", help="Verifier cost as a multiple of the measured one."),
+    out: Path = typer.Option(None, "--out", help="Write raw results and a report here."),
+) -> None:
+    """Discrete-event simulation of the cluster (the real coordinator core and policies) from measured proof times."""
+    from workers.faults import parse_mix
+
+    from .commands import simulate as run
+
+    run(provers, jobs, policy, parse_mix(faults), speed_spread, interval, seed=seed, verify_scale=verify_scale,
+        out_dir=out)
+
+
+@app.command()
+def compare(
+    mode: str = typer.Option("sim", "--mode", help="sim (simulation) or real (Ray)."),
+    axes: list[str] = typer.Option(["provers", "speed_spread", "crash_rate", "byzantine", "latency_s"], "--axis",
+                                   help="Sweeps to run (repeatable)."),
+    provers: int = typer.Option(8, "--provers"),
+    jobs: int = typer.Option(200, "--jobs"),
+    interval: float = typer.Option(0.1, "--interval"),
+    seed: int = typer.Option(0, "--seed"),
+    verify_scale: float = typer.Option(0.0, "--verify-scale"),
+    address: str = typer.Option(None, "--address", help="Ray cluster to join in real mode."),
+    out: Path = typer.Option(Path("bench/results/compare"), "--out"),
+) -> None:
+    """Every policy under every sweep, centralized vs scattered; JSON, CSV, PNG and an HTML report."""
+    from .commands import compare as run
+
+    run(mode, tuple(axes), provers, jobs, interval, seed=seed, verify_scale=verify_scale, out_dir=out, address=address)
+
+
+@app.command()
+def throughput(
+    provers: list[int] = typer.Option([1, 2, 4], "--provers", help="Prover actor counts (repeatable)."),
+    batch: list[int] = typer.Option([1, 2], "--batch-size", help="Transactions per proof (repeatable)."),
+    jobs: int = typer.Option(12, "--jobs"),
+    address: str = typer.Option(None, "--address", help="Ray cluster to join (default: local)."),
+    out: Path = typer.Option(Path("bench/results/throughput"), "--out"),
+) -> None:
+    """Proofs/s and tx/s on Ray against circuit size and the number of prover actors."""
+    from .commands import throughput as run
+
+    run(tuple(provers), tuple(batch), jobs, address=address, out_dir=out)
+
+
+@app.command()
+def calibrate(
+    jobs: int = typer.Option(12, "--jobs"),
+    address: str = typer.Option(None, "--address"),
+    out: Path = typer.Option(Path("bench/results/calibration"), "--out"),
+) -> None:
+    """Small scenarios run for real on Ray beside their simulation (throughput, P50, P99)."""
+    from .commands import calibrate as run
+
+    run(jobs, address=address, out_dir=out)
+
+
+@app.command()
+def answer(
+    compare_json: Path = typer.Argument(..., help="Results of zkprove bench compare."),
+    calibration_json: Path = typer.Option(None, "--calibration", help="Results of zkprove bench calibrate."),
+    out: Path = typer.Option(Path("docs"), "--out"),
+) -> None:
+    """Write the README section (markdown and one PNG) from saved results."""
+    from .report.answer import write_answer
+
+    print(*write_answer(compare_json, out, calibration_json), sep="\n")

@@ -1,0 +1,169 @@
+"""The bodies of ``zkprove bench simulate | compare | throughput | calibrate | answer``.
+
+:mod:`bench.cli` wraps each function in a typer command; they print a table,
+write raw results and a report under ``out_dir``, and return the records.
+Proof times come from ``bench/results/proof_times.json`` (measured on this
+machine by :func:`bench.simulate.timing.measure_times`, re-measured when
+missing or when ``measure`` is set) and are stored with every result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.report.build import write_report
+from bench.report.results import RunRecord, provenance
+from bench.rows import Row, print_rows
+from bench.scenarios import POLICY_NAMES, SWEEPS, Scenario
+
+TIMES_PATH = Path(__file__).parent / "results" / "proof_times.json"
+
+
+def timing_model(path: Path = TIMES_PATH, measure: bool = False):
+    """The machine's measured proof times: loaded from ``path``, or measured now and saved there."""
+    from bench.simulate.timing import TimingModel, measure_times
+
+    if path.exists() and not measure:
+        return TimingModel.load(path)
+    model = measure_times()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    return model
+
+
+def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[str, float] | None = None,
+             speed_spread: float = 0.0, interval_s: float = 0.0, batch_size: int = 1, seed: int = 0,
+             verify_scale: float = 0.0, out_dir: Path | None = None, times_path: Path = TIMES_PATH) -> RunRecord:
+    """Simulate one scenario (e.g. 10,000 provers x 100,000 jobs) and print its metrics beside the wall time."""
+    from bench.compare import sim_record
+
+    model = timing_model(times_path)
+    scenario = Scenario(f"{policy} x{provers}", policy, provers, jobs, batch_size, faults or {}, speed_spread,
+                        interval_s, seed=seed)
+    record = sim_record(scenario, model.get(batch_size), verify_scale=verify_scale)
+    m = record.metrics
+    print_rows([Row("simulated throughput", provers, m["proofs_per_s"], "proofs/s", seconds=record.wall_s),
+                Row("simulated tx throughput", provers, m["tx_per_s"], "tx/s"),
+                Row("latency P50", provers, m["latency_p50_s"], "s"), Row("latency P99", provers, m["latency_p99_s"], "s"),
+                Row("simulation wall time", jobs, record.wall_s, "s", target="< 60 s at 10k x 100k",
+                    met=record.wall_s < 60 if (provers, jobs) >= (10_000, 100_000) else None)],
+               f"zkprove bench simulate: {scenario.name}, {jobs:,} jobs")
+    if out_dir is not None:
+        write_report(out_dir, "simulate", "zkprove bench simulate", [record],
+                     provenance("zkprove bench simulate", seed, proof_times=model.as_dict()))
+    return record
+
+
+def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: int = 8, jobs: int = 200,
+            interval_s: float = 0.1, batch_size: int = 1, seed: int = 0, verify_scale: float = 0.0,
+            out_dir: Path = Path("bench/results/compare"), policies: tuple[str, ...] = POLICY_NAMES,
+            address: str | None = None) -> list[RunRecord]:
+    """Every policy under every sweep, centralized vs scattered, in simulation (``sim``) or on Ray (``real``)."""
+    from bench import compare as comparison
+
+    base = Scenario("base", provers=provers, jobs=jobs, batch_size=batch_size, interval_s=interval_s, seed=seed)
+    model = timing_model()
+    console = Console(stderr=True)
+    if mode == "sim":
+        run = comparison.simulated(model.get(batch_size), verify_scale=verify_scale)
+    else:
+        run = comparison.on_ray(*_ray_workload(address, jobs, batch_size, seed))
+    records = comparison.compare(base, axes, run, policies,
+                                 on_run=lambda r: console.print(f"{r.scenario.name}: {r.metrics['proofs_per_s']:.3g} "
+                                                                f"proofs/s, P99 {r.metrics['latency_p99_s']:.3g} s"))
+    print_runs(records, f"zkprove bench compare ({mode})")
+    paths = write_report(out_dir, f"compare_{mode}", f"zkprove bench compare ({mode})", records,
+                         provenance(f"zkprove bench compare --mode {mode}", seed, base=base.as_dict(),
+                                    verify_scale=verify_scale, proof_times=model.as_dict()))
+    console.print(f"report: {paths['html']}")
+    return records
+
+
+def _ray_workload(address: str | None, jobs: int, batch_size: int, seed: int) -> tuple:
+    """Connect to Ray, build the rollup workload, warm the JIT cache and share the keys."""
+    from workers.cluster import connect, share_keys
+    from workers.scenario import warm_reference
+    from workers.workload import rollup_workload
+
+    connect(address)
+    workload = rollup_workload(jobs, batch_size=batch_size, depth=4, seed=seed)
+    return workload, warm_reference(workload), share_keys(workload.pk, workload.cs)
+
+
+def print_runs(records: list[RunRecord], title: str) -> None:
+    """One row per run: throughput, latency percentiles, waste, slashes and the longest gap."""
+    table = Table(title=title)
+    for column in ("run", "mode", "proofs/s", "tx/s", "P50 s", "P99 s", "wasted prover-s", "reassigned", "slashes",
+                   "longest gap s", "finalized"):
+        table.add_column(column, justify="left" if column in ("run", "mode") else "right")
+    for r in records:
+        m = r.metrics
+        table.add_row(r.scenario.name, r.mode, f"{m['proofs_per_s']:.3g}", f"{m['tx_per_s']:.3g}",
+                      f"{m['latency_p50_s']:.3g}", f"{m['latency_p99_s']:.3g}", f"{m['wasted_prover_s']:.3g}",
+                      f"{m['reassignments']:.0f}", f"{m['slashes']:.0f}", f"{m['longest_gap_s']:.3g}",
+                      f"{m['finalized']:.0f}/{m['jobs']:.0f}")
+    Console(width=170).print(table)
+
+
+def throughput(provers: tuple[int, ...] = (1, 2, 4), batch_sizes: tuple[int, ...] = (1, 2), jobs: int = 12,
+               seed: int = 0, address: str | None = None, out_dir: Path = Path("bench/results/throughput")
+               ) -> list[RunRecord]:
+    """Proofs/s and tx/s on Ray against circuit size (transfers per batch) and the number of prover actors."""
+    from bench.compare import log_path, real_record
+
+    records = []
+    for size in batch_sizes:
+        workload, reference_s, shared = _ray_workload(address, jobs, size, seed)
+        for n in provers:
+            scenario = Scenario(f"round-robin T={size} x{n}", "round-robin", n, jobs, size, seed=seed)
+            records.append(real_record(scenario, workload, reference_s, shared, log_path(_log_dir(out_dir), scenario),
+                                       "provers", n))
+    print_runs(records, "zkprove bench throughput")
+    write_report(out_dir, "throughput", "zkprove bench throughput", records,
+                 provenance("zkprove bench throughput", seed, address=address or "local"))
+    return records
+
+
+def _log_dir(out_dir: Path) -> Path:
+    folder = out_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+CALIBRATION = (Scenario("centralized", "centralized", 2), Scenario("round-robin x2", "round-robin", 2),
+               Scenario("auction x2 byzantine", "auction", 2, faults={"byzantine": 0.5, "rate": 0.5}))
+"""Small enough to run for real on this machine; each is also simulated from its own job log."""
+
+
+def calibrate(jobs: int = 12, seed: int = 0, address: str | None = None,
+              out_dir: Path = Path("bench/results/calibration"), scenarios: tuple[Scenario, ...] = CALIBRATION
+              ) -> list[tuple[RunRecord, RunRecord]]:
+    """Run each scenario on Ray and in simulation; print and report the two side by side."""
+    import pickle
+
+    from bench.compare import log_path, real_record
+    from bench.simulate.calibrate import TOLERANCE, agreement, simulate_like
+    from workers.joblog import JobLog
+
+    workload, reference_s, shared = _ray_workload(address, jobs, 1, seed)
+    request_bytes = len(pickle.dumps(workload.jobs[0].payload))
+    pairs = []
+    for scenario in scenarios:
+        path = log_path(_log_dir(out_dir), scenario)
+        real = real_record(replace(scenario, jobs=jobs, seed=seed), workload, reference_s, shared, path,
+                           "calibration")
+        log = JobLog(path)
+        pairs.append((real, simulate_like(real, log, request_bytes)))
+        log.close()
+    rows = [Row(f"{real.scenario.name}: {key}", jobs, sim.metrics[key], "sim", "real", real.metrics[key],
+                target=f"within {TOLERANCE:.0%}", met=abs(diff) <= TOLERANCE)
+            for real, sim in pairs for key, diff in agreement(real, sim).items()]
+    print_rows(rows, "zkprove bench calibrate: simulation vs real Ray runs")
+    write_report(out_dir, "calibration", "Calibration: simulation vs real Ray runs",
+                 [r for pair in pairs for r in pair],
+                 provenance("zkprove bench calibrate", seed, reference_prove_s=reference_s, jobs=jobs))
+    return pairs

@@ -1,0 +1,211 @@
+"""The discrete-event simulation: the real coordinator core, policies and faults, on SimPy time.
+
+:class:`Simulation` plays the part :class:`workers.coordinator.RayCoordinator`
+plays in a real run, with the same :class:`~workers.core.CoordinatorCore`,
+the same :mod:`workers.policies` object, the same
+:meth:`~workers.faults.FaultSpec.decide` per attempt and the same job log
+schema; the clock it hands the core is ``env.now``. Only the provers and the
+verifier are modelled, as the real actors behave:
+
+* a prover joins once its warm-up proof is done (``startup_s`` + one proof);
+* an attempt costs the request's network time, then a proving time drawn
+  from the measured :class:`~bench.simulate.timing.ProofTimes` times the
+  prover's speed factor and the fault's slowdown, then the proof's network
+  time; a byzantine attempt returns a proof the verifier rejects;
+* a crash strikes after ``crash_at`` of a warm proof: the attempt fails, the
+  prover leaves, and Ray restarts it (up to ``max_restarts``) after
+  ``startup_s`` plus a warm-up proof; a silent attempt never answers;
+* one verifier takes the proofs that arrived while it was busy as one batch
+  (``verify_fixed_s + n * verify_per_proof_s``), as the coordinator does.
+
+Everything is seeded: the same scenario and model give the same log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from random import Random
+
+import simpy
+
+from bench.scenarios import Scenario
+from workers.core import CoordinatorCore, Dispatch
+from workers.faults import Fault, FaultSpec
+from workers.joblog import JobLog, JobRecord
+from workers.metrics import RunMetrics, measure
+
+from .fastcore import IndexedCore
+from .memlog import MemoryJobLog
+from .timing import ProofTimes
+
+GENESIS_ROOT = 1
+PROOF_BYTES = 256
+DEADLINE_FACTOR, DEADLINE_SLACK_S = 2.5, 2.0
+"""Simulated deadline: this many times the median proving time, plus slack (as :mod:`workers.scenario`)."""
+_INVALID = {Fault.TAMPER: "tampered proof (simulated)", Fault.WRONG_STATEMENT: "proof of another statement (simulated)"}
+
+
+@dataclass
+class SimProver:
+    """A simulated prover: its fault spec, speed factor (1.0: as measured), warm-up proof and restarts left."""
+
+    prover_id: str
+    fault: FaultSpec
+    speed: float
+    warmup_s: float
+    stake: float
+    restarts_left: int
+    epoch: int = 0
+    """Bumped when the prover leaves: answers from before that never arrive (the process is gone)."""
+
+
+def sim_jobs(n: int, batch_size: int) -> list[JobRecord]:
+    """``n`` chained jobs of ``batch_size`` transactions: job i moves root i+1 to i+2."""
+    return [JobRecord(i, GENESIS_ROOT + i, GENESIS_ROOT + i + 1, i, batch_size, {}) for i in range(n)]
+
+
+class Simulation:
+    """One scenario on SimPy time; :meth:`run` returns the metrics of its job log."""
+
+    def __init__(self, scenario: Scenario, times: ProofTimes, exact: bool = False, speedup: float = 1.0,
+                 startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None):
+        """``exact``: the unmodified core on a SQLite job log in memory (slow), else :class:`IndexedCore`
+        on a :class:`MemoryJobLog`; ``speedup`` divides every proving time (a faster machine);
+        ``startup_s`` delays every join; ``verify_scale`` multiplies the verifier's time (1.0: this
+        machine's py_ecc verifier, 0.0: free); ``join_s``: every prover first registers at this time
+        (None: after ``startup_s`` and its warm-up proof)."""
+        self.scenario, self.times, self.startup_s, self.verify_scale = scenario, times, startup_s, verify_scale
+        self.join_s = join_s
+        self.env = simpy.Environment()
+        self.log = JobLog(":memory:") if exact else MemoryJobLog()
+        self.rng = Random(f"sim:{scenario.seed}")
+        self.provers = self._provers(speedup)
+        median = times.median_s / speedup
+        self.deadline_s = scenario.deadline_s or DEADLINE_FACTOR * median * max(
+            p.speed for p in self.provers.values()) + DEADLINE_SLACK_S
+        self.core = (CoordinatorCore if exact else IndexedCore)(self.log, scenario.make_policy(self.deadline_s), lambda: self.env.now,
+                                    GENESIS_ROOT)
+        self.queue: list[tuple[int, int, str | None]] = []
+        self.wake = self.env.event()
+        self.dispatch_pending = False
+
+    def _provers(self, speedup: float) -> dict[str, SimProver]:
+        """The provers, with speed factors drawn from the scenario's spread (and the centralized share)."""
+        sc = self.scenario
+        rng = Random(f"speed:{sc.seed}")
+        scale = (1.0 / sc.provers if sc.centralized else 1.0) / speedup
+        speeds = [scale * (rng.lognormvariate(0.0, sc.speed_spread) if sc.speed_spread else 1.0)
+                  for _ in range(sc.actors)]
+        return {f"p{i}": SimProver(f"p{i}", fault, speed, self.times.sample(rng) * speed, sc.stake, sc.max_restarts)
+                for i, (fault, speed) in enumerate(zip(sc.fault_specs(), speeds))}
+
+    # driving ----------------------------------------------------------------
+
+    def run(self, until: float | None = None) -> RunMetrics:
+        """Simulate until every job is final (or ``until``) and measure the log."""
+        for prover in self.provers.values():
+            first = self.join_s if self.join_s is not None else self.startup_s + prover.warmup_s
+            self._after(first, self._join, prover)
+        if self.scenario.outage is not None:
+            start, end = self.scenario.outage
+            self._after(start, self._outage_begins)
+            self._after(end, self._join, next(iter(self.provers.values())))
+        self.env.process(self._arrivals())
+        self.env.process(self._verifier())
+        self.env.run(until=until)
+        return measure(self.log)
+
+    def _after(self, delay: float, action: Callable[..., None], *args: object) -> None:
+        """Call ``action(*args)`` ``delay`` seconds from now (a SimPy timeout with a callback)."""
+        self.env.timeout(max(0.0, delay)).callbacks.append(lambda _: action(*args))
+
+    def _kick(self) -> None:
+        """Ask the core for dispatches once all events of this instant are handled (as one loop turn)."""
+        if not self.dispatch_pending:
+            self.dispatch_pending = True
+            self._after(0.0, self._dispatch)
+
+    def _arrivals(self):
+        for job in sim_jobs(self.scenario.jobs, self.scenario.batch_size):
+            self.core.submit(job)
+            self._kick()
+            if self.scenario.interval_s:
+                yield self.env.timeout(self.scenario.interval_s)
+        yield self.env.timeout(0)
+
+    def _verifier(self):
+        while True:
+            if not self.queue:
+                yield self.wake
+                self.wake = self.env.event()
+                continue
+            batch, self.queue = self.queue, []
+            yield self.env.timeout(self.verify_scale * self.times.verify_s(len(batch)))
+            for job_id, attempt, invalid in batch:
+                self.core.verdict(job_id, attempt, {}, invalid is None, invalid or "valid")
+            self._kick()
+
+    # provers ------------------------------------------------------------------
+
+    def _join(self, prover: SimProver) -> None:
+        if prover.prover_id not in self.core.provers:
+            self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake)
+            self._kick()
+
+    def _outage_begins(self) -> None:
+        self._leave(next(iter(self.provers.values())), "outage")
+        self._kick()
+
+    def _leave(self, prover: SimProver, reason: str) -> None:
+        prover.epoch += 1
+        self.core.prover_left(prover.prover_id, reason)
+
+    def _dispatch(self) -> None:
+        self.dispatch_pending = False
+        for d in self.core.assign():
+            self._attempt(d)
+
+    def _attempt(self, d: Dispatch) -> None:
+        prover = self.provers[d.prover_id]
+        decision = prover.fault.decide(d.job.job_id, d.attempt)
+        request_s = decision.network_s(self.times.request_bytes)
+        self._after(d.deadline - self.env.now, self._deadline, d.job.job_id, d.attempt)
+        if decision.fault is Fault.SILENT:
+            return
+        if decision.fault is Fault.CRASH:
+            self._after(request_s + decision.crash_at * prover.warmup_s, self._crash, d, prover, prover.epoch)
+            return
+        prove_s = self.times.sample(self.rng) * prover.speed * decision.slowdown + decision.network_s(PROOF_BYTES)
+        self._after(request_s + prove_s, self._answer, d, prover, prover.epoch, prove_s, _INVALID.get(decision.fault))
+
+    def _answer(self, d: Dispatch, prover: SimProver, epoch: int, prove_s: float, invalid: str | None) -> None:
+        if epoch != prover.epoch:
+            return
+        if self.core.result(d.job.job_id, d.attempt, d.prover_id, {}, prove_s):
+            self.queue.append((d.job.job_id, d.attempt, invalid))
+            if not self.wake.triggered:
+                self.wake.succeed()
+        self._kick()
+
+    def _crash(self, d: Dispatch, prover: SimProver, epoch: int) -> None:
+        if epoch != prover.epoch:
+            return
+        self.core.attempt_failed(d.job.job_id, d.attempt, "prover died: RayActorError (simulated)")
+        self._leave(prover, "crashed")
+        if prover.restarts_left != 0:
+            prover.restarts_left -= prover.restarts_left > 0
+            self._after(self.startup_s + prover.warmup_s, self._join, prover)
+        self._kick()
+
+    def _deadline(self, job_id: int, attempt: int) -> None:
+        opened = self.core.open.get((job_id, attempt))
+        if opened is not None and not opened.expired:
+            self.core.tick()
+            self._kick()
+
+
+def simulate(scenario: Scenario, times: ProofTimes, **kwargs: float) -> RunMetrics:
+    """Run ``scenario`` in simulation (see :class:`Simulation`) and return its metrics."""
+    return Simulation(scenario, times, **kwargs).run()
+

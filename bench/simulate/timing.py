@@ -1,0 +1,126 @@
+"""Proof-time distributions measured on this machine: what the simulation's provers take to prove.
+
+A :class:`ProofTimes` holds warm timings of the real prover path (witness
+solve + :func:`zkprove.groth16.prove`) of one ``TransferBatch`` size at one
+numba thread count, the L1 verifier's time for a batch of proofs, and the
+size of a job's request on the wire. The simulation draws proving times from
+a lognormal fitted to the samples (proving time is a product of many small
+effects, and its right tail matters for P99), so a model measured once can
+drive any number of simulated provers. :class:`TimingModel` groups the sizes
+and thread counts of one machine and round-trips through JSON, stored with
+the results it produced.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from os import PathLike
+from pathlib import Path
+from random import Random
+
+from bench.rows import machine
+
+
+@dataclass(frozen=True)
+class ProofTimes:
+    """Timings of one circuit size at one thread count; seconds."""
+
+    batch_size: int
+    threads: int
+    constraints: int
+    prove_s: tuple[float, ...]
+    """Warm samples of solve + prove, as a prover actor times them."""
+    verify_fixed_s: float
+    verify_per_proof_s: float
+    """The L1 verifier on a batch of n proofs takes ``verify_fixed_s + n * verify_per_proof_s``."""
+    request_bytes: int
+
+    @cached_property
+    def mu(self) -> float:
+        return statistics.fmean(math.log(s) for s in self.prove_s)
+
+    @cached_property
+    def sigma(self) -> float:
+        return statistics.pstdev(math.log(s) for s in self.prove_s) if len(self.prove_s) > 1 else 0.0
+
+    @property
+    def median_s(self) -> float:
+        return math.exp(self.mu)
+
+    def sample(self, rng: Random) -> float:
+        """One proving time from the fitted lognormal."""
+        return rng.lognormvariate(self.mu, self.sigma)
+
+    def verify_s(self, n: int) -> float:
+        return self.verify_fixed_s + n * self.verify_per_proof_s
+
+
+@dataclass(frozen=True)
+class TimingModel:
+    """The measured :class:`ProofTimes` of one machine, by (batch size, threads)."""
+
+    times: tuple[ProofTimes, ...]
+    machine: dict = field(default_factory=dict)
+
+    def get(self, batch_size: int, threads: int | None = None) -> ProofTimes:
+        """The timings of ``batch_size`` at ``threads`` (None: the most threads measured)."""
+        fits = [t for t in self.times if t.batch_size == batch_size and threads in (None, t.threads)]
+        if not fits:
+            raise KeyError(f"no measured proof times for batch size {batch_size} at {threads} threads; "
+                           f"have {[(t.batch_size, t.threads) for t in self.times]}")
+        return max(fits, key=lambda t: t.threads)
+
+    def as_dict(self) -> dict:
+        return {"machine": self.machine, "times": [asdict(t) for t in self.times]}
+
+    def save(self, path: str | PathLike) -> None:
+        Path(path).write_text(json.dumps(self.as_dict(), indent=1))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TimingModel:
+        return cls(tuple(ProofTimes(**{**t, "prove_s": tuple(t["prove_s"])}) for t in data["times"]),
+                   data.get("machine", {}))
+
+    @classmethod
+    def load(cls, path: str | PathLike) -> TimingModel:
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] = (1, 2), samples: int = 8,
+                  verify_batch: int = 4, seed: int = 0) -> TimingModel:
+    """Time the real prover and verifier on ``TransferBatch`` jobs of each size, at each thread count."""
+    import numba
+
+    from workers.workload import rollup_workload
+    from zkprove import groth16
+    from zkprove.l1 import verify
+    from zkprove.l1 import verify_batch as verify_many
+
+    found = []
+    for size in batch_sizes:
+        workload = rollup_workload(max(samples, verify_batch), batch_size=size, seed=seed)
+        jobs = workload.jobs
+        for n_threads in threads:
+            numba.set_num_threads(n_threads)
+            groth16.prove(workload.pk, workload.cs.solve(**workload.warmup))
+            prove_s, proofs = [], []
+            for i in range(samples):
+                start = time.perf_counter()
+                proofs.append(groth16.prove(workload.pk, workload.cs.solve(**jobs[i % len(jobs)].payload)))
+                prove_s.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            verify(workload.vk, jobs[0].public_inputs, proofs[0])
+            one = time.perf_counter() - start
+            verify_many(workload.vk, proofs[:verify_batch], [j.public_inputs for j in jobs[:verify_batch]])
+            many = time.perf_counter() - start - one
+            per_proof = max(0.0, (many - one) / (verify_batch - 1))
+            found.append(ProofTimes(size, n_threads, workload.cs.n_constraints, tuple(prove_s),
+                                    max(0.0, one - per_proof), per_proof, len(pickle.dumps(jobs[0].payload))))
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return TimingModel(tuple(found), machine())

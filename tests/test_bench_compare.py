@@ -1,0 +1,52 @@
+"""A quick comparison on tiny sizes, in simulation: every policy and sweep runs and is measured."""
+
+import pytest
+
+from bench.compare import compare, liveness_runs, simulated, sweep_runs
+from bench.scenarios import POLICY_NAMES, Scenario, named
+from bench.simulate.timing import ProofTimes
+
+TIMES = ProofTimes(1, 2, 11315, (0.5, 0.6, 0.7), 0.05, 0.01, 800)
+
+
+def test_quick_compare_covers_every_policy_sweep_and_the_outage():
+    base = Scenario("base", provers=4, jobs=20, interval_s=0.3)
+    axes = ("provers", "byzantine")
+    records = compare(base, axes, simulated(TIMES, verify_scale=1.0))
+    expected = len(list(sweep_runs(base, axes))) + len(liveness_runs(base))
+    assert len(records) == expected
+    assert {r.scenario.policy for r in records} == set(POLICY_NAMES)
+    assert all(r.metrics["finalized"] == 20 for r in records if r.group != "provers" or r.x)
+    liveness = {r.scenario.policy: r.metrics for r in records if r.group == "liveness"}
+    assert liveness["centralized"]["longest_gap_s"] > liveness["round-robin"]["longest_gap_s"]
+    byzantine = [r for r in records if r.group == "byzantine" and r.x and r.scenario.policy == "auction"]
+    assert all(r.metrics["slashes"] > 0 and r.metrics["invalid_caught"] > 0 for r in byzantine)
+
+
+def test_provers_sweep_runs_a_backlog_and_more_provers_prove_faster():
+    base = Scenario("base", provers=4, jobs=40, interval_s=0.3)
+    runs = {(r.scenario.policy, r.x): r for r in compare(base, ("provers",), simulated(TIMES, verify_scale=0.0))}
+    assert all(r.scenario.interval_s == 0.0 for r in runs.values() if r.group == "provers")
+    assert runs[("round-robin", 8)].metrics["proofs_per_s"] > 4 * runs[("round-robin", 1)].metrics["proofs_per_s"]
+
+
+def test_named_scenarios_and_the_centralized_prover_is_the_operators_own():
+    scenario = named("auction/byzantine")
+    assert scenario.policy == "auction" and scenario.faults["byzantine"] > 0
+    central = Scenario("c", "centralized", provers=8, faults={"crash": 0.2, "rate": 0.5, "byzantine": 0.3,
+                                                             "latency_s": 0.2})
+    assert central.actors == 1 and central.effective_faults() == {"crash": 1.0, "rate": 0.1}
+    assert [s.kind for s in central.fault_specs()] == ["crash"]
+
+
+@pytest.mark.slow
+def test_calibration_against_real_ray_runs(tmp_path):
+    """Small scenarios for real on Ray and simulated from their logs: every job finalizes in both."""
+    from bench.commands import calibrate
+    from bench.simulate.calibrate import agreement
+
+    pairs = calibrate(jobs=6, out_dir=tmp_path, address="local")
+    assert (tmp_path / "calibration.html").exists()
+    for real, sim in pairs:
+        assert real.metrics["finalized"] == sim.metrics["finalized"] == 6
+        assert set(agreement(real, sim)) == {"proofs_per_s", "latency_p50_s", "latency_p99_s"}

@@ -1,0 +1,124 @@
+"""The simulation drives the real coordinator core, policies and fault specs on SimPy time.
+
+Small scenarios with hand-picked proof times; every assertion is about
+counts, orders and simulated seconds, none about wall time.
+"""
+
+import itertools
+from dataclasses import replace
+
+import pytest
+
+from bench.scenarios import Scenario
+from bench.simulate.engine import Simulation, sim_jobs
+from bench.simulate.memlog import MemoryJobLog
+from bench.simulate.timing import ProofTimes, TimingModel
+from workers.joblog import JobLog
+
+FIXED = ProofTimes(1, 2, 11315, (1.0, 1.0), 0.0, 0.0, 800)
+"""Every proof takes exactly 1 s, verification is free: times are easy to check by hand."""
+VARIED = ProofTimes(1, 2, 11315, (0.5, 0.6, 0.8, 1.1), 0.3, 0.1, 800)
+
+
+def run(scenario: Scenario, times: ProofTimes = FIXED, **options) -> Simulation:
+    simulation = Simulation(scenario, times, **options)
+    simulation.run()
+    return simulation
+
+
+def test_a_hand_checked_scenario_matches_the_real_core_event_by_event():
+    """Two provers, four jobs at t=0, 1 s proofs: jobs 0,1 finalize at 2 s (join at 1 s), jobs 2,3 at 3 s."""
+    scenario = Scenario("tiny", "round-robin", provers=2, jobs=4)
+    exact, fast = run(scenario, exact=True), run(scenario)
+    assert isinstance(exact.log, JobLog) and isinstance(fast.log, MemoryJobLog)
+    assert exact.log.events() == fast.log.events()
+    assert exact.log.attempts() == fast.log.attempts()
+    assert exact.log.finalized() == fast.log.finalized() == [(0, 0, 2.0), (1, 1, 2.0), (2, 2, 3.0), (3, 3, 3.0)]
+    assert [e[1] for e in exact.log.events() if e[2] == 0] == ["submitted", "assigned", "proved", "verified",
+                                                                "finalized"]
+
+
+@pytest.mark.parametrize("policy", ["centralized", "round-robin", "open-race", "redundant", "auction"])
+def test_fast_path_and_real_core_agree_under_faults(policy):
+    scenario = Scenario("mixed", policy, provers=6, jobs=30, interval_s=0.2, speed_spread=0.3, seed=4,
+                        faults={"crash": 0.2, "byzantine": 0.2, "straggler": 0.2, "silent": 0.1, "rate": 0.5})
+    exact, fast = run(scenario, VARIED, exact=True), run(scenario, VARIED)
+    assert exact.log.events() == fast.log.events()
+    assert exact.log.attempts() == fast.log.attempts()
+    assert exact.log.jobs() == fast.log.jobs()
+
+
+def test_the_same_seed_gives_the_same_log_and_another_seed_another():
+    scenario = Scenario("seeded", "redundant", provers=5, jobs=40, interval_s=0.1, speed_spread=0.5,
+                        faults={"crash": 0.2, "byzantine": 0.2, "rate": 0.5}, seed=7)
+    first, second = run(scenario, VARIED), run(scenario, VARIED)
+    assert first.log.events() == second.log.events()
+    assert run(replace(scenario, seed=8), VARIED).log.events() != first.log.events()
+
+
+def test_every_job_finalizes_once_in_root_order_despite_faults():
+    scenario = Scenario("faults", "round-robin", provers=8, jobs=60, interval_s=0.1,
+                        faults={"crash": 0.25, "byzantine": 0.25, "straggler": 0.25, "rate": 0.5}, seed=2)
+    log = run(scenario, VARIED).log
+    assert [job_id for _, job_id, _ in log.finalized()] == list(range(60))
+    assert all(a.outcome != "accepted" or a.prover for a in log.attempts())
+    invalid = {(a.job_id, a.attempt) for a in log.attempts() if a.outcome == "invalid"}
+    assert invalid and all(log.job(job_id).state == "finalized" for job_id, _ in invalid)
+
+
+def test_open_race_sends_every_idle_prover_and_counts_the_losers_as_waste():
+    simulation = run(Scenario("race", "open-race", provers=4, jobs=1))
+    outcomes = sorted(a.outcome for a in simulation.log.attempts())
+    assert outcomes == ["accepted", "wasted", "wasted", "wasted"]
+    assert simulation.log.count("finalized") == 1
+
+
+def test_redundant_assigns_k_provers_per_job():
+    simulation = run(Scenario("k3", "redundant", provers=6, jobs=2, redundancy=3))
+    per_job = [len(simulation.log.attempts(job_id)) for job_id in (0, 1)]
+    assert per_job == [3, 3]
+
+
+def test_auction_slashes_a_missed_deadline_and_an_invalid_proof():
+    silent = run(Scenario("silent", "auction", provers=3, jobs=6, faults={"silent": 0.34, "rate": 1.0}, seed=1))
+    missed = [e for e in silent.log.events("slash") if "deadline" in e[4]]
+    assert missed and silent.log.events("deadline_missed")
+    byzantine = run(Scenario("byz", "auction", provers=3, jobs=6, faults={"byzantine": 0.34, "rate": 1.0}, seed=1))
+    assert [e for e in byzantine.log.events("slash") if "invalid" in e[4]]
+    assert byzantine.log.count("finalized") == 6
+
+
+def test_an_outage_of_the_centralized_prover_stops_finality_but_not_a_scattered_fleet():
+    base = Scenario("outage", "centralized", provers=4, jobs=40, interval_s=0.5, outage=(5.0, 15.0))
+    central = run(base).log
+    times = [at for _, _, at in central.finalized()]
+    assert not [t for t in times if 5.0 < t < 15.0]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert max(gaps) >= 10.0
+    scattered = run(replace(base, policy="round-robin")).log
+    assert [t for _, _, t in scattered.finalized() if 5.0 < t < 15.0]
+
+
+def test_crashed_provers_restart_and_rejoin():
+    simulation = run(Scenario("crash", "round-robin", provers=2, jobs=20, faults={"crash": 0.5, "rate": 0.5}, seed=3))
+    joins = [e for e in simulation.log.events("prover_joined")]
+    assert simulation.log.events("crash") and len(joins) > 2
+    assert simulation.log.count("finalized") == 20
+
+
+def test_memory_log_keeps_jobs_in_id_order_through_reassignment():
+    log = MemoryJobLog()
+    for job in sim_jobs(5, 1):
+        log.add_job(job, 0.0)
+    assert list(log.job_ids("pending", "reassigned")) == [0, 1, 2, 3, 4]
+    log.open_attempt(1, "p0", 0.0, 5.0)
+    log.open_attempt(3, "p1", 0.0, 5.0)
+    log.move(3, "reassigned", 1.0)
+    assert list(log.job_ids("pending", "reassigned")) == [0, 2, 3, 4]
+
+
+def test_timing_model_round_trips_through_json(tmp_path):
+    model = TimingModel((FIXED, VARIED), {"cpu_count": 2})
+    model.save(tmp_path / "times.json")
+    loaded = TimingModel.load(tmp_path / "times.json")
+    assert loaded == model and loaded.get(1).median_s == pytest.approx(1.0)
