@@ -127,8 +127,9 @@ class CoordinatorCore:
         """Ask the policy for provers for each waiting job, oldest first, while provers are idle."""
         now = self.clock()
         out: list[Dispatch] = []
+        idle: list[ProverView] | None = None
         for job_id in self.log.job_ids(*ASSIGNABLE):
-            idle = [p for p in self.provers.values() if p.busy == 0]
+            idle = self.idle_provers() if idle is None else [p for p in idle if p.busy == 0]
             if not idle:
                 break
             job = self.log.job(job_id)
@@ -139,6 +140,14 @@ class CoordinatorCore:
                 self.provers[a.prover_id].busy += 1
                 out.append(Dispatch(job, attempt, a.prover_id, a.deadline))
         return out
+
+    def idle_provers(self) -> list[ProverView]:
+        """Provers with no open attempt, in registration order.
+
+        A scan of every prover; a simulation of thousands of provers overrides
+        it with an index (``bench.simulate.fastcore``).
+        """
+        return [p for p in self.provers.values() if p.busy == 0]
 
     def result(self, job_id: int, attempt: int, prover_id: str, proof: dict | None, prove_s: float,
                error: str | None = None) -> bool:
