@@ -58,7 +58,6 @@ class HintRecord:
     origin: int
     name: str
     trusted: bool  # made by an API gadget that constrains it itself
-    first_constraint: int
 
 
 @dataclass
@@ -197,7 +196,7 @@ class Builder:
                      for i in range(n_outputs))
         origin = self.origins.current(self.label)
         in_wires = frozenset(w for t in inputs for w in t if w)
-        self.hints.append(HintRecord(outs, in_wires, origin, name, trusted, self.n_constraints))
+        self.hints.append(HintRecord(outs, in_wires, origin, name, trusted))
         self.hint_infos.append(sv.HintInfo(name, self.origins.entries[origin][1]))
         self.steps.append(sv.make_hint_step(outs, fn, inputs, hint_id))
         return list(outs)

@@ -7,7 +7,7 @@ arrays that come from outside, and vectorized arithmetic over whole arrays.
 """
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -171,9 +171,6 @@ class PrimeField:
         out = arrays.empty(len(a))
         arrays.batch_inverse(a, out, self._field_id)
         return out
-
-    def equal(self, a: np.ndarray, b: Sequence) -> bool:
-        return bool(np.array_equal(self.validate(a), self.validate(np.asarray(b))))
 
 
 Fr = PrimeField("Fr", R, FR_SPEC, arrays.FIELD_R)
