@@ -153,14 +153,16 @@ def test_kill_9_coordinator_resumes_from_the_log(cluster, workload, tmp_path):
         first = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     log_path = tmp_path / "scattered.sqlite"
     end = time.monotonic() + 300
-    while _finalized(log_path) < 2 and first.poll() is None and time.monotonic() < end:
+    # Kill at the first finalization: proofs that queue behind the verifier are verified, and may
+    # finalize, as one batch, so waiting for more could see the whole run end at once.
+    while _finalized(log_path) < 1 and first.poll() is None and time.monotonic() < end:
         time.sleep(0.2)
     said = first_output.read_text()[-3000:]
     assert first.poll() is None, f"the coordinator exited ({first.returncode}) before it could be killed:\n{said}"
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     killed_at = _finalized(log_path)
-    assert 2 <= killed_at < 6, f"{killed_at} jobs final when killed:\n{said}"
+    assert 1 <= killed_at < 6, f"{killed_at} jobs final when killed:\n{said}"
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400, check=False)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     log = JobLog(log_path)

@@ -207,3 +207,19 @@ def test_metrics_from_the_log(tmp_path):
     assert m.within_deadline == 1.0 and m.reassignments == 0
     assert m.wasted_prover_s > 0  # the redundant second proof of each job
     assert percentile([1.0, 2.0, 3.0], 50) == 2.0 and scaling_efficiency(10.0, 5.5, 2) == pytest.approx(10 / 11)
+
+
+def test_attempts_that_never_answer_are_closed_as_lost_when_the_run_ends(tmp_path):
+    core, clock = make_core(tmp_path, RoundRobin(5.0))
+    core.submit(chain(1)[0])
+    core.prover_joined("silent")
+    core.prover_joined("honest")
+    (silent,) = core.assign()
+    clock.t += 6.0
+    assert core.tick() == [(0, silent.attempt)]  # expired: the job is reassigned
+    drive(core, clock)  # a later attempt answers; the silent one never does
+    assert core.done() and [a.attempt for a in core.log.attempts(open_only=True)] == [silent.attempt]
+    core.close_open_attempts("run ended")
+    assert core.log.attempts(open_only=True) == []
+    (closed,) = [a for a in core.log.attempts(0) if a.attempt == silent.attempt]
+    assert closed.outcome == "lost" and closed.reason == "run ended"

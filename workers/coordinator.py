@@ -109,6 +109,7 @@ class RayCoordinator:
             if self.on_progress is not None:
                 self.on_progress(self)
             self.busy_s += time.monotonic() - tick
+        self.core.close_open_attempts("the run ended before the prover answered")
 
     @staticmethod
     def _wait(refs: list[ray.ObjectRef], timeout_s: float) -> list[ray.ObjectRef]:

@@ -221,6 +221,14 @@ class CoordinatorCore:
             self._settle(job_id, now)
         return [key for key, _ in expired]
 
+    def close_open_attempts(self, reason: str) -> None:
+        """At the end of a run, close the attempts that never answered (e.g. expired ones) as lost."""
+        now = self.clock()
+        for (job_id, attempt), op in list(self.open.items()):
+            del self.open[(job_id, attempt)]
+            self._release(op.prover_id, now)
+            self.log.close_attempt(job_id, attempt, "lost", now, reason=reason)
+
     def next_deadline(self) -> float | None:
         deadlines = [op.deadline for op in self.open.values() if not op.expired]
         return min(deadlines) if deadlines else None
