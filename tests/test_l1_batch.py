@@ -4,12 +4,14 @@ import dataclasses
 from random import Random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from groth16_simulator import Trapdoor, g1_mul
 from py_ecc import optimized_bn128 as bn
 
 import zkprove.l1.batch as batch_module
 from zkprove.groth16.data import G1, Proof
-from zkprove.l1.batch import batch_pairing_holds, batch_weights, verify_batch
+from zkprove.l1.batch import batch_pairing_holds, batch_weights, find_failing, verify_batch
 from zkprove.l1.curve import R, from_py_ecc_g1, to_py_ecc_g1
 from zkprove.l1.gas import batch_precompile_gas, pairing_gas
 
@@ -39,6 +41,7 @@ def test_one_wrong_input_fails_the_batch_and_is_named(batch):
     report = verify_batch(vk, proofs, wrong)
     assert not report.ok and report.bad == (1,)
     assert report.reason.startswith("proof 1: pairing check failed")
+    assert report.reasons[0] == report.reasons[2] == "valid" and report.reasons[1].startswith("pairing check failed")
 
 
 def test_malformed_proofs_are_named_before_any_pairing(batch):
@@ -72,6 +75,19 @@ def test_weights_are_deterministic_and_bind_every_proof(batch):
     assert len(set(weights)) == N_PROOFS and all(0 < w < R for w in weights)
     changed = [inputs[0], inputs[1], [inputs[2][0] + 1, inputs[2][1]]]
     assert all(a != b for a, b in zip(weights, batch_weights(proofs, changed)))
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40).filter(any))
+def test_halving_finds_exactly_the_false_proofs_with_few_checks(false):
+    checks = []
+
+    def holds(subset):
+        checks.append(len(subset))
+        return not any(false[i] for i in subset)
+
+    assert find_failing(range(len(false)), holds) == [i for i, f in enumerate(false) if f]
+    if sum(false) == 1:
+        assert len(checks) <= 2 * max(1, (len(false) - 1).bit_length())
 
 
 def test_mismatched_or_empty_batches_are_refused(batch):

@@ -19,10 +19,13 @@ rho_i = keccak256(seed || i) mod r. A prover cannot choose a proof after
 seeing its weight, since the weight hashes the proof.
 
 When a batch fails, :func:`verify_batch` names the culprits: proofs the
-precompiles would refuse at once, the others by checking each alone.
+precompiles would refuse at once, the others by halving the batch
+(:func:`find_failing`). A batch of valid proofs always holds, so a failing
+half holds a false proof for certain, and one false proof among n costs
+about 2 log2(n) smaller batch checks instead of n single ones.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from zkprove.groth16.data import Proof, VerifyingKey
@@ -30,7 +33,7 @@ from zkprove.l1.curve import R
 from zkprove.l1.encoding import keccak256, pack_words, pairing_input, proof_words
 from zkprove.l1.gas import batch_precompile_gas
 from zkprove.l1.precompiles import ec_pairing, mul_point, sum_points
-from zkprove.l1.verifier import PAIRING_FAILED, VALID, pairing_holds, precheck
+from zkprove.l1.verifier import PAIRING_FAILED, VALID, precheck
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class BatchReport:
     reason: str
     bad: tuple[int, ...]
     precompile_gas: int
+    reasons: tuple[str, ...] = ()
+    """Per proof: :data:`~zkprove.l1.verifier.VALID` or why it fails."""
 
 
 def batch_weights(proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]]) -> list[int]:
@@ -68,12 +73,29 @@ def batch_pairing_holds(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs
     return ec_pairing(pairing_input(pairs)) == pack_words((1,))
 
 
+def find_failing(indices: Sequence[int], holds: Callable[[Sequence[int]], bool]) -> list[int]:
+    """The indices whose proofs are false, given that the batch of all ``indices`` fails.
+
+    ``holds(subset)`` is a batch check of a subset. Each failing batch is split
+    in two; when the left half holds, the right half must fail and is split
+    without being checked. The simulation calls this with its own ``holds``
+    to charge the same checks.
+    """
+    if len(indices) == 1:
+        return list(indices)
+    left, right = indices[: len(indices) // 2], indices[len(indices) // 2 :]
+    failing = [] if holds(left) else find_failing(left, holds)
+    if failing and holds(right):
+        return failing
+    return failing + find_failing(right, holds)
+
+
 def verify_batch(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]]) -> BatchReport:
     """Verify n proofs under one key with one pairing check; name the bad ones if it fails.
 
     Proofs that fail the precompiles' checks are named without a pairing and
-    the rest are checked as a batch; only if that batch fails is each of
-    them checked alone.
+    the rest are checked as a batch; only if that batch fails is it halved
+    until the false proofs are found (:func:`find_failing`).
     """
     if len(proofs) != len(public_inputs) or not proofs:
         reason = f"need one or more proofs and one input list each: got {len(proofs)} and {len(public_inputs)}"
@@ -81,11 +103,16 @@ def verify_batch(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Seque
     gas = batch_precompile_gas(len(proofs), max(vk.n_public, 0))
     reasons = [precheck(vk, x, p) for p, x in zip(proofs, public_inputs)]
     clean = [i for i, reason in enumerate(reasons) if reason is None]
-    clean_proofs, clean_inputs = [proofs[i] for i in clean], [public_inputs[i] for i in clean]
-    if clean and not batch_pairing_holds(vk, clean_proofs, clean_inputs):
-        for i in clean:
-            reasons[i] = None if pairing_holds(vk, public_inputs[i], proofs[i]) else PAIRING_FAILED
+
+    def holds(subset: Sequence[int]) -> bool:
+        return batch_pairing_holds(vk, [proofs[i] for i in subset], [public_inputs[i] for i in subset])
+
+    if clean and not holds(clean):
+        for i in find_failing(clean, holds):
+            reasons[i] = PAIRING_FAILED
     bad = tuple(i for i, reason in enumerate(reasons) if reason is not None)
+    verdicts = tuple(reason or VALID for reason in reasons)
     if not bad:
-        return BatchReport(ok=True, reason=VALID, bad=(), precompile_gas=gas)
-    return BatchReport(ok=False, reason=f"proof {bad[0]}: {reasons[bad[0]]}", bad=bad, precompile_gas=gas)
+        return BatchReport(ok=True, reason=VALID, bad=(), precompile_gas=gas, reasons=verdicts)
+    return BatchReport(ok=False, reason=f"proof {bad[0]}: {reasons[bad[0]]}", bad=bad, precompile_gas=gas,
+                       reasons=verdicts)

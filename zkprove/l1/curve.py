@@ -12,6 +12,8 @@ py_ecc's ``optimized_bn128`` works on projective (x, y, z) tuples of field
 elements, and the ``to_py_ecc_*`` / ``from_py_ecc_*`` functions convert.
 """
 
+from functools import lru_cache
+
 from py_ecc import optimized_bn128 as bn
 
 from zkprove.field.params import P, R
@@ -49,10 +51,22 @@ def g1_error(point: G1) -> str | None:
 def g2_error(point: G2) -> str | None:
     """Why the pairing precompile (EIP-197) would reject this G2 point, or None."""
     (x_re, x_im), (y_re, y_im) = point
-    problem = _coordinate_error(("x.re", "x.im", "y.re", "y.im"), (x_re, x_im, y_re, y_im))
-    if problem is not None or point == G2_INFINITY:
+    return _g2_error((x_re, x_im), (y_re, y_im))
+
+
+@lru_cache(maxsize=1024)
+def _g2_error(x: tuple[int, int], y: tuple[int, int]) -> str | None:
+    """:func:`g2_error` on the coordinates re-packed as tuples (hashable whatever sequences
+    the caller passed), remembered: the subgroup check is a full 254-bit scalar
+    multiplication in py_ecc (about 65 ms), and a verifier meets the same
+    points again and again (the key's beta, gamma and delta in every pairing check, a
+    proof's B in the pre-check and again in the pairing input). The answer depends on
+    the point alone, so remembering it changes no verdict.
+    """
+    problem = _coordinate_error(("x.re", "x.im", "y.re", "y.im"), x + y)
+    if problem is not None or (x, y) == G2_INFINITY:
         return problem
-    projective = to_py_ecc_g2(point)
+    projective = to_py_ecc_g2((x, y))
     if not bn.is_on_curve(projective, bn.b2):
         return "not on the twist curve y^2 = x^3 + 3/(9+i)"
     if not bn.is_inf(bn.multiply(projective, R)):
