@@ -17,7 +17,8 @@ import pytest
 import ray
 from ray_helpers import start_cluster, stop_cluster
 
-from workers.cluster import share_keys
+from workers.cluster import alive_nodes, plan_placement, share_keys, spawn_prover
+from workers.faults import FaultSpec
 from workers.joblog import JobLog, JobRecord
 from workers.messages import proof_from_dict
 from workers.scenario import Scenario, run_scenario, warm_reference
@@ -102,6 +103,38 @@ def test_jobs_of_a_removed_node_are_reassigned_and_finalized(cluster, workload, 
     for a in cut:
         assert log.job(a.job_id).state == "finalized" and log.job(a.job_id).prover != a.prover
     assert doomed not in {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+
+
+def test_provers_join_and_leave_while_jobs_arrive(cluster, workload, tmp_path):
+    """Permissionless membership on real Ray: jobs arrive one every 0.4 s at two provers of different
+    speeds; p0 deregisters and p2 registers with its stake, then p1 leaves once p2 is up, so the
+    remaining jobs can only be p2's."""
+    w, reference_s, shared = workload
+    retired = []
+
+    def swap(coordinator):
+        coordinator.leave("p0")
+        slot = plan_placement(2, alive_nodes())[0]
+        coordinator.join(spawn_prover("p2", slot, shared, w.warmup, FaultSpec(seed=9), stake=80.0))
+
+    def retire_p1(coordinator):
+        if not retired and "p2" in coordinator.core.provers and "p1" in coordinator.provers:
+            retired.append(len(coordinator.core.log.finalized()))
+            coordinator.leave("p1")
+
+    scenario = Scenario("membership", "auction", 2, seed=4, interval_s=0.4, speed_spread=0.5)
+    assert max(spec.speed for spec in scenario.fault_specs()) > 1.0
+    result = run_scenario(scenario, w, tmp_path / "log.sqlite", reference_s, shared, timeout_s=300,
+                          on_progress=retire_p1, schedule=[(0.6, swap)])
+    log = JobLog(result.log_path)
+    assert_finalized_once_in_order(log, w, N_JOBS)
+    assert retired and retired[0] < N_JOBS, "every job was final before p1 left"
+    left = {e[3]: e[4] for e in log.events("prover_left")}
+    assert left.get("p0") == "deregistered" and left.get("p1") == "deregistered"
+    assert "p2" in {e[3] for e in log.events("prover_joined")}
+    assert "p2" in {j.prover for j in log.jobs()}
+    submitted = [e[0] for e in log.events("submitted")]
+    assert submitted[-1] - submitted[0] >= 0.4 * (N_JOBS - 1) * 0.9, "jobs were not submitted over time"
 
 
 def test_bad_inputs_are_rejected_with_reasons_and_the_cluster_goes_on(cluster, workload, tmp_path):

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from workers.core import CoordinatorCore
-from workers.faults import Fault, FaultSpec, fault_mix, parse_mix
+from workers.faults import Fault, FaultSpec, fault_mix, parse_mix, spread_speeds
 from workers.joblog import JobLog, JobRecord, TransitionError
 from workers.messages import UNSATISFIABLE
 from workers.metrics import measure, percentile, scaling_efficiency
@@ -193,6 +193,18 @@ def test_fault_decisions_replay_from_the_seed():
     assert mix == fault_mix(10, seed=1, crash=0.3, byzantine=0.1, straggler=0.2)
     with pytest.raises(ValueError):
         FaultSpec("gremlin")
+
+
+def test_hardware_speeds_spread_from_the_fastest_prover_and_slow_every_attempt():
+    specs = spread_speeds(fault_mix(8, seed=2, straggler=0.25, slowdown=3.0), spread=0.5, seed=6)
+    assert min(s.speed for s in specs) == 1.0 < max(s.speed for s in specs)
+    assert specs == spread_speeds(fault_mix(8, seed=2, straggler=0.25, slowdown=3.0), spread=0.5, seed=6)
+    assert spread_speeds(specs[:3], spread=0.0, seed=6) == specs[:3]
+    for spec in specs:
+        expected = spec.speed * (3.0 if spec.kind == "straggler" else 1.0)
+        assert spec.decide(1, 1).slowdown == pytest.approx(expected)
+    with pytest.raises(ValueError):
+        FaultSpec(speed=0.5)
 
 
 def test_metrics_from_the_log(tmp_path):

@@ -4,7 +4,8 @@ A :class:`ProverActor` receives the proving key and constraint system once,
 as object-store refs resolved at construction (never per job), sets its
 numba thread count explicitly (numba ignores the ``OMP_NUM_THREADS`` Ray sets,
 design.md section 6), proves its warm-up job in ``__init__`` (so a restarted
-actor warms again and reports a fresh capacity), then proves jobs. Its
+actor warms again and reports a fresh capacity), then proves jobs; the
+warm-up and every job run at the spec's hardware ``speed``. Its
 :class:`~workers.faults.FaultSpec` decides per attempt what goes wrong, and
 the actor makes it real: ``os._exit`` for a crash, sleeping past any
 deadline for silence, sleeping in proportion for a straggler, a negated
@@ -28,6 +29,7 @@ import ray
 from zkprove import groth16
 from zkprove.groth16.data import Proof, VerifyingKey
 from zkprove.l1 import verify, verify_batch
+from zkprove.l1.verifier import VALID, key_error
 from zkprove.l1.curve import P
 
 from .faults import Fault, FaultSpec
@@ -63,7 +65,9 @@ class ProverActor:
         self.warm_witness = cs.solve(**warmup)
         start = time.perf_counter()
         groth16.prove(pk, self.warm_witness)
-        self.warm_prove_s = time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        time.sleep((fault.speed - 1.0) * elapsed)
+        self.warm_prove_s = fault.speed * elapsed
 
     def capacity(self) -> Capacity:
         """What this prover offers: threads, warm proving time, stake, and the node it runs on."""
@@ -103,14 +107,17 @@ class VerifierActor:
     """The coordinator's L1 verifier, off the coordinator's event loop: many proofs, one pairing check."""
 
     def __init__(self, vk: VerifyingKey):
+        """Check the key once, before any proof arrives (its G2 subgroup checks are the slow part
+        of a first verification, and :func:`zkprove.l1.verifier.key_error` remembers the answer)."""
+        problem = key_error(vk)
+        if problem is not None:
+            raise ValueError(problem)
         self.vk = vk
 
     def verify(self, proofs: list[dict], public_inputs: list[list[int]]) -> list[tuple[bool, str]]:
         """(ok, reason) per proof, as :func:`zkprove.l1.verify` decides; batched when there are several."""
         decoded = [proof_from_dict(p) for p in proofs]
-        bad = verify_batch(self.vk, decoded, public_inputs).bad if len(decoded) > 1 else range(len(decoded))
-        verdicts = [(True, "valid")] * len(decoded)
-        for i in bad:
-            report = verify(self.vk, public_inputs[i], decoded[i])
-            verdicts[i] = (report.ok, report.reason)
-        return verdicts
+        if len(decoded) == 1:
+            report = verify(self.vk, public_inputs[0], decoded[0])
+            return [(report.ok, report.reason)]
+        return [(reason == VALID, reason) for reason in verify_batch(self.vk, decoded, public_inputs).reasons]

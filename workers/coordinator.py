@@ -82,13 +82,14 @@ class RayCoordinator:
     # the loop -------------------------------------------------------------
 
     def run(self, timeout_s: float, schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = ()) -> None:
-        """Drive the core until every job is finalized or failed; TimeoutError after ``timeout_s``.
+        """Drive the core until every scheduled action has run and every job is finalized or failed;
+        TimeoutError after ``timeout_s``.
 
-        ``schedule`` holds ``(seconds after start, action)`` pairs, e.g. provers joining or leaving.
+        ``schedule`` holds ``(seconds after start, action)`` pairs, e.g. job arrivals, provers joining or leaving.
         """
         start = time.monotonic()
         pending = sorted(schedule, key=lambda item: item[0])
-        while not self.core.done():
+        while pending or not self.core.done():
             now = time.monotonic()
             if now - start > timeout_s:
                 raise TimeoutError(f"cluster run did not finish in {timeout_s:.0f} s")

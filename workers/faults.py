@@ -18,12 +18,16 @@ treat a missing, late or invalid proof alike: the job goes to someone else):
 * ``byzantine``: the answer is a tampered proof, or a valid proof of another
   statement (the prover's warm-up job), both of which the L1 verifier refuses;
 * network (any kind): ``latency_s`` per message plus size / ``bandwidth_bps``.
+
+Heterogeneous hardware is not a fault but rides along in the spec: ``speed``
+says how many times longer than this machine a prover takes on every job
+(:func:`spread_speeds` draws them), so real and simulated runs share it too.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from random import Random
 
@@ -69,11 +73,14 @@ class FaultSpec:
     latency_s: float = 0.0
     bandwidth_bps: float = math.inf
     seed: int = 0
+    speed: float = 1.0
+    """Hardware: how many times longer than this machine the prover takes on every job (>= 1)."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"fault kind {self.kind!r} is not one of {KINDS}")
-        if not 0.0 <= self.rate <= 1.0 or self.slowdown < 1.0 or self.latency_s < 0 or self.bandwidth_bps <= 0:
+        if (not 0.0 <= self.rate <= 1.0 or self.slowdown < 1.0 or self.speed < 1.0 or self.latency_s < 0
+                or self.bandwidth_bps <= 0):
             raise ValueError(f"invalid fault parameters: {self}")
 
     def decide(self, job_id: int, attempt: int) -> Decision:
@@ -87,7 +94,7 @@ class FaultSpec:
             fault = Fault.SILENT
         elif strikes and self.kind == "byzantine":
             fault = rng.choice((Fault.TAMPER, Fault.WRONG_STATEMENT))
-        slowdown = self.slowdown if self.kind == "straggler" else 1.0
+        slowdown = (self.slowdown if self.kind == "straggler" else 1.0) * self.speed
         return Decision(fault, slowdown, self.latency_s, self.bandwidth_bps, crash_at=rng.uniform(0.1, 0.9))
 
     def as_dict(self) -> dict:
@@ -124,6 +131,16 @@ def fault_mix(
     rng.shuffle(kinds)
     return [FaultSpec(kind, rate=rate, slowdown=slowdown if kind == "straggler" else 1.0, latency_s=latency_s,
                       bandwidth_bps=bandwidth_bps, seed=rng.randrange(2**32)) for kind in kinds]
+
+
+def spread_speeds(specs: list[FaultSpec], spread: float, seed: int) -> list[FaultSpec]:
+    """The specs with lognormal(0, ``spread``) hardware speeds drawn from ``seed``, scaled so that
+    the fastest prover is this machine (1.0): a real run can slow a prover down, not speed it up."""
+    if not spread:
+        return specs
+    rng = Random(f"speed:{seed}")
+    draws = [rng.lognormvariate(0.0, spread) for _ in specs]
+    return [replace(spec, speed=draw / min(draws)) for spec, draw in zip(specs, draws)]
 
 
 def parse_mix(text: str) -> dict[str, float]:

@@ -29,7 +29,7 @@ from .cluster import (
 )
 from .coordinator import RayCoordinator
 from .core import CoordinatorCore
-from .faults import FaultSpec, fault_mix
+from .faults import FaultSpec, fault_mix, spread_speeds
 from .joblog import JobLog
 from .metrics import RunMetrics, measure
 from .policies import make_policy
@@ -55,9 +55,13 @@ class Scenario:
     max_restarts: int = 2
     threads: int | None = None
     """Numba threads (and Ray CPUs) per prover; None: the node's cores shared out (:func:`plan_placement`)."""
+    speed_spread: float = 0.0
+    """Heterogeneous hardware: sigma of the provers' lognormal slowdowns (:func:`~workers.faults.spread_speeds`)."""
+    interval_s: float = 0.0
+    """Seconds between job submissions (0: every job is submitted once the provers are up)."""
 
     def fault_specs(self) -> list[FaultSpec]:
-        return fault_mix(self.provers, self.seed, **self.faults)
+        return spread_speeds(fault_mix(self.provers, self.seed, **self.faults), self.speed_spread, self.seed)
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,10 @@ def warm_reference(workload: Workload) -> float:
     return time.perf_counter() - start
 
 
-def default_deadline(reference_s: float, provers: int, cores: int) -> float:
-    """Deadline for one attempt: the expected time of one prover's share of ``cores``, with margin."""
-    expected = reference_s * max(provers, cores / max(1, cores // provers))
+def default_deadline(reference_s: float, provers: int, cores: int, slowest: float = 1.0) -> float:
+    """Deadline for one attempt: the expected time of the slowest prover (``slowest`` times this
+    machine) on its share of ``cores``, with margin."""
+    expected = slowest * reference_s * max(provers, cores / max(1, cores // provers))
     return DEADLINE_FACTOR * expected + DEADLINE_SLACK_S
 
 
@@ -99,10 +104,16 @@ def run_scenario(
     schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = (),
     exclude_nodes: tuple[str, ...] = (),
 ) -> RunResult:
-    """Run ``scenario`` on Ray (already connected) until every job is final, and measure it."""
+    """Run ``scenario`` on Ray (already connected) until every job is final, and measure it.
+
+    Jobs not yet in the log are submitted once the provers are up, one every
+    ``scenario.interval_s`` seconds; ``schedule`` adds ``(seconds, action)`` events.
+    """
     nodes = alive_nodes()
     cores = sum(cpus for node, cpus in nodes.items() if node not in exclude_nodes)
-    deadline_s = scenario.deadline_s or default_deadline(reference_s, scenario.provers, cores)
+    specs = scenario.fault_specs()
+    deadline_s = scenario.deadline_s or default_deadline(reference_s, scenario.provers, cores,
+                                                         max(spec.speed for spec in specs))
     log = JobLog(log_path)
     core = CoordinatorCore(log, make_policy(scenario.policy, deadline_s, scenario.seed), time.time,
                            workload.genesis_root, referee=lambda job: unsatisfied(workload.cs, job.payload))
@@ -110,14 +121,13 @@ def run_scenario(
     coordinator = RayCoordinator(core, spawn_verifier(workload.vk), on_progress)
     slots = plan_placement(scenario.provers, nodes, exclude_nodes, scenario.threads)
     try:
-        for i, (slot, fault) in enumerate(zip(slots, scenario.fault_specs())):
+        for i, (slot, fault) in enumerate(zip(slots, specs)):
             coordinator.join(spawn_prover(f"p{i}", slot, shared, workload.warmup, fault, scenario.stake,
                                           scenario.max_restarts))
         coordinator.await_provers(timeout_s)
-        for job in workload.jobs:
-            if log.job(job.job_id) is None:
-                core.submit(job)
-        coordinator.run(timeout_s, schedule)
+        waiting = [job for job in workload.jobs if log.job(job.job_id) is None]
+        arrivals = [(k * scenario.interval_s, lambda c, job=job: c.core.submit(job)) for k, job in enumerate(waiting)]
+        coordinator.run(timeout_s, [*arrivals, *schedule])
     finally:
         coordinator.shutdown()
     metrics = measure(log)
