@@ -98,18 +98,24 @@ def compare(
     mode: str = typer.Option("sim", "--mode", help="sim (simulation) or real (Ray)."),
     axes: list[str] = typer.Option(["provers", "speed_spread", "crash_rate", "byzantine", "latency_s"], "--axis",
                                    help="Sweeps to run (repeatable)."),
-    provers: int = typer.Option(8, "--provers"),
-    jobs: int = typer.Option(200, "--jobs"),
-    interval: float = typer.Option(0.1, "--interval"),
+    provers: int = typer.Option(None, "--provers", help="Provers of the base scenario (sim: 8, real: 4)."),
+    jobs: int = typer.Option(None, "--jobs", help="Jobs per run (sim: 200, real: 16)."),
+    interval: float = typer.Option(None, "--interval", help="Seconds between submissions (sim: 0.1, real: 1.0)."),
+    batch_size: int = typer.Option(None, "--batch-size", help="Transfers per proof (sim: 1, real: 4)."),
     seed: int = typer.Option(0, "--seed"),
     verify_scale: float = typer.Option(0.0, "--verify-scale"),
     address: str = typer.Option(None, "--address", help="Ray cluster to join in real mode."),
     out: Path = typer.Option(Path("bench/results/compare"), "--out"),
 ) -> None:
     """Every policy under every sweep, centralized vs scattered; JSON, CSV, PNG and an HTML report."""
+    from .commands import COMPARE_DEFAULTS
     from .commands import compare as run
 
-    run(mode, tuple(axes), provers, jobs, interval, seed=seed, verify_scale=verify_scale, out_dir=out, address=address)
+    if mode not in COMPARE_DEFAULTS:
+        raise typer.BadParameter(f"unknown mode {mode!r}: use sim or real", param_hint="--mode")
+    given = {"provers": provers, "jobs": jobs, "interval_s": interval, "batch_size": batch_size}
+    base = {**COMPARE_DEFAULTS[mode], **{k: v for k, v in given.items() if v is not None}}
+    run(mode, tuple(axes), **base, seed=seed, verify_scale=verify_scale, out_dir=out, address=address)
 
 
 @app.command()
@@ -142,9 +148,11 @@ def calibrate(
 def answer(
     compare_json: Path = typer.Argument(..., help="Results of zkprove bench compare."),
     calibration_json: Path = typer.Option(None, "--calibration", help="Results of zkprove bench calibrate."),
-    out: Path = typer.Option(Path("docs"), "--out"),
+    out: Path = typer.Option(Path("bench/results/answer"), "--out"),
+    readme: Path = typer.Option(None, "--readme", help="Also write the section into this README, between its "
+                                                       "answer markers."),
 ) -> None:
     """Write the README section (markdown and one PNG) from saved results."""
     from .report.answer import write_answer
 
-    print(*write_answer(compare_json, out, calibration_json), sep="\n")
+    print(*write_answer(compare_json, out, calibration_json, readme), sep="\n")

@@ -18,7 +18,7 @@ from rich.table import Table
 from bench.report.build import write_report
 from bench.report.results import RunRecord, provenance
 from bench.rows import Row, print_rows
-from bench.scenarios import POLICY_NAMES, SWEEPS, Scenario
+from bench.scenarios import POLICY_NAMES, REAL_SWEEPS, SWEEPS, Scenario
 
 TIMES_PATH = Path(__file__).parent / "results" / "proof_times.json"
 
@@ -58,21 +58,35 @@ def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[
     return record
 
 
+COMPARE_DEFAULTS = {
+    "sim": {"provers": 8, "jobs": 200, "interval_s": 0.1, "batch_size": 1},
+    "real": {"provers": 4, "jobs": 16, "interval_s": 1.0, "batch_size": 4},
+}
+"""Base scenario of ``bench compare`` per mode: the real one fits a 2-core machine (a 4-transfer
+proof takes about 1.3 s on one core and its L1 verification 0.3 s, so one submission a second
+keeps the machine about 80% busy)."""
+
+
 def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: int = 8, jobs: int = 200,
             interval_s: float = 0.1, batch_size: int = 1, seed: int = 0, verify_scale: float = 0.0,
             out_dir: Path = Path("bench/results/compare"), policies: tuple[str, ...] = POLICY_NAMES,
             address: str | None = None) -> list[RunRecord]:
-    """Every policy under every sweep, centralized vs scattered, in simulation (``sim``) or on Ray (``real``)."""
+    """Every policy under every sweep, centralized vs scattered, in simulation (``sim``, the axes of
+    :data:`~bench.scenarios.SWEEPS`) or on Ray (``real``, the shorter :data:`~bench.scenarios.REAL_SWEEPS`)."""
     from bench import compare as comparison
 
     base = Scenario("base", provers=provers, jobs=jobs, batch_size=batch_size, interval_s=interval_s, seed=seed)
     model = timing_model()
     console = Console(stderr=True)
     if mode == "sim":
-        run = comparison.simulated(model.get(batch_size), verify_scale=verify_scale)
+        run, sweeps = comparison.simulated(model.get(batch_size), verify_scale=verify_scale), SWEEPS
+    elif mode == "real":
+        workload, reference_s, shared = _ray_workload(address, jobs, batch_size, seed)
+        run = comparison.on_ray(workload, reference_s, shared, _log_dir(out_dir))
+        sweeps = REAL_SWEEPS
     else:
-        run = comparison.on_ray(*_ray_workload(address, jobs, batch_size, seed))
-    records = comparison.compare(base, axes, run, policies,
+        raise ValueError(f"unknown mode {mode!r}: use sim or real")
+    records = comparison.compare(base, axes, run, policies, sweeps=sweeps,
                                  on_run=lambda r: console.print(f"{r.scenario.name}: {r.metrics['proofs_per_s']:.3g} "
                                                                 f"proofs/s, P99 {r.metrics['latency_p99_s']:.3g} s"))
     print_runs(records, f"zkprove bench compare ({mode})")
@@ -90,7 +104,7 @@ def _ray_workload(address: str | None, jobs: int, batch_size: int, seed: int) ->
     from workers.workload import rollup_workload
 
     connect(address)
-    workload = rollup_workload(jobs, batch_size=batch_size, depth=4, seed=seed)
+    workload = rollup_workload(jobs, batch_size=batch_size, depth=4, accounts=2 * batch_size + 8, seed=seed)
     return workload, warm_reference(workload), share_keys(workload.pk, workload.cs)
 
 

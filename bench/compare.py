@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.report.results import RunRecord, record_from_log
-from bench.scenarios import POLICY_NAMES, SWEEPS, Scenario
+from bench.scenarios import POLICY_NAMES, SWEEPS, Scenario, Sweep
 from bench.simulate.engine import Simulation
 from bench.simulate.timing import ProofTimes
 
@@ -33,12 +33,12 @@ def sim_record(scenario: Scenario, times: ProofTimes, group: str = "", x: float 
     return record_from_log(scenario, "sim", simulation.log, time.perf_counter() - start, group, x)
 
 
-def sweep_runs(base: Scenario, axes: tuple[str, ...], policies: tuple[str, ...] = POLICY_NAMES
-               ) -> Iterator[tuple[str, float, Scenario]]:
+def sweep_runs(base: Scenario, axes: tuple[str, ...], policies: tuple[str, ...] = POLICY_NAMES,
+               sweeps: dict[str, Sweep] = SWEEPS) -> Iterator[tuple[str, float, Scenario]]:
     """(axis, value, scenario) for every policy at every value of every axis; ``provers`` runs a backlog."""
     for axis in axes:
         start = replace(base, interval_s=0.0) if axis == "provers" else base
-        for value, scenario in SWEEPS[axis].scenarios(start, policies):
+        for value, scenario in sweeps[axis].scenarios(start, policies):
             yield axis, value, scenario
 
 
@@ -50,12 +50,12 @@ def liveness_runs(base: Scenario) -> list[Scenario]:
 
 
 def compare(base: Scenario, axes: tuple[str, ...], run: Callable[[Scenario, str, float | None], RunRecord],
-            policies: tuple[str, ...] = POLICY_NAMES, on_run: Callable[[RunRecord], None] | None = None
-            ) -> list[RunRecord]:
+            policies: tuple[str, ...] = POLICY_NAMES, on_run: Callable[[RunRecord], None] | None = None,
+            sweeps: dict[str, Sweep] = SWEEPS) -> list[RunRecord]:
     """Every sweep run, then the liveness runs (if ``base`` submits jobs over time), each through
     ``run(scenario, group, x)``."""
     records = []
-    for axis, value, scenario in sweep_runs(base, axes, policies):
+    for axis, value, scenario in sweep_runs(base, axes, policies, sweeps):
         records.append(run(scenario, axis, value))
         if on_run is not None:
             on_run(records[-1])

@@ -41,7 +41,8 @@ class Scenario:
     faults: dict[str, float] = field(default_factory=dict)
     """Keyword arguments of :func:`workers.faults.fault_mix` (shares, rate, slowdown, latency_s)."""
     speed_spread: float = 0.0
-    """Heterogeneity: sigma of the lognormal speed factor of each prover (0: identical provers)."""
+    """Heterogeneity: sigma of the lognormal slowdown of each prover, the fastest at 1.0
+    (:func:`workers.faults.spread_speeds`; 0: identical provers)."""
     interval_s: float = 0.0
     """Seconds between job submissions (0: every job is submitted at the start)."""
     deadline_s: float | None = None
@@ -74,7 +75,8 @@ class Scenario:
     def cluster_scenario(self) -> cluster.Scenario:
         """The same run as :mod:`workers.scenario` describes it, for the Ray driver."""
         return cluster.Scenario(self.name, self.policy, self.actors, self.effective_faults(), self.stake,
-                                self.seed, self.deadline_s, self.max_restarts)
+                                self.seed, self.deadline_s, self.max_restarts, speed_spread=self.speed_spread,
+                                interval_s=self.interval_s)
 
     def fault_specs(self) -> list[FaultSpec]:
         return self.cluster_scenario().fault_specs()
@@ -148,3 +150,13 @@ SWEEPS: dict[str, Sweep] = {
     "latency_s": Sweep("latency_s", (0.0, 0.05, 0.2, 1.0)),
 }
 """The axes of the issue: provers, heterogeneity, failure rate, byzantine share, network latency."""
+
+REAL_SWEEPS: dict[str, Sweep] = {
+    "provers": Sweep("provers", (1, 2, 4)),
+    "speed_spread": Sweep("speed_spread", (0.0, 1.0)),
+    "crash_rate": Sweep("crash_rate", (0.0, 0.5)),
+    "byzantine": Sweep("byzantine", (0.0, 0.4)),
+    "latency_s": Sweep("latency_s", (0.0, 0.2)),
+}
+"""The same axes at the ends of their ranges, sized for real Ray runs on one small machine
+(every run starts its own prover actors and proves every job for real)."""

@@ -1,4 +1,4 @@
-"""A quick comparison on tiny sizes, in simulation: every policy and sweep runs and is measured."""
+"""A quick comparison on tiny sizes, in simulation and for real on Ray: every policy and sweep runs and is measured."""
 
 import pytest
 
@@ -37,6 +37,27 @@ def test_named_scenarios_and_the_centralized_prover_is_the_operators_own():
                                                              "latency_s": 0.2})
     assert central.actors == 1 and central.effective_faults() == {"crash": 1.0, "rate": 0.1}
     assert [s.kind for s in central.fault_specs()] == ["crash"]
+
+
+def test_real_compare_runs_on_ray_with_arrivals_speed_spread_and_the_outage(tmp_path):
+    """The real mode end to end, tiny: jobs arrive over time, provers of spread speeds, every
+    liveness run goes through its outage, and the report is written."""
+    import ray
+
+    from bench.commands import compare as compare_command
+
+    try:
+        records = compare_command("real", ("speed_spread",), provers=2, jobs=3, interval_s=0.3, batch_size=1,
+                                  out_dir=tmp_path, policies=("centralized", "round-robin"), address="local")
+    finally:
+        ray.shutdown()
+    assert [(r.group, r.scenario.policy) for r in records] == [
+        ("speed_spread", "centralized"), ("speed_spread", "round-robin")] * 2 + [
+        ("liveness", "centralized"), ("liveness", "round-robin"), ("liveness", "auction")]
+    assert all(r.mode == "real" and r.metrics["finalized"] == 3 for r in records)
+    spread = next(r for r in records if r.x == 1.0 and r.scenario.policy == "round-robin")
+    assert max(spec.speed for spec in spread.scenario.fault_specs()) > 1.0
+    assert (tmp_path / "compare_real.html").exists() and (tmp_path / "compare_real.json").exists()
 
 
 @pytest.mark.slow

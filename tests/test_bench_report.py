@@ -4,7 +4,9 @@ import csv
 import json
 from html.parser import HTMLParser
 
-from bench.report.answer import write_answer
+import pytest
+
+from bench.report.answer import ANSWER_MARKERS, write_answer
 from bench.report.build import write_report
 from bench.report.results import RunRecord, load_results, provenance
 from bench.scenarios import Scenario
@@ -75,6 +77,22 @@ def test_answer_is_generated_from_results(tmp_path):
     paths = write_report(tmp_path, "cmp", "answer input", sample_records(), provenance("zkprove bench compare", 1))
     md, png = write_answer(paths["json"], tmp_path / "docs")
     text = md.read_text()
-    assert text.startswith("## Centralized vs scattered") and "bench_answer.png" in text
+    assert text.startswith("### Centralized vs scattered") and "bench_answer.png" in text
     assert "Liveness" in text and "Throughput" in text
     assert png.read_bytes().startswith(PNG_MAGIC) and png.stat().st_size < 200_000
+
+
+def test_answer_goes_into_the_readme_between_its_markers_and_nowhere_else(tmp_path):
+    paths = write_report(tmp_path, "cmp", "answer input", sample_records(), provenance("zkprove bench compare", 1))
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# title\n\nbefore\n{ANSWER_MARKERS[0]}\nold text\n{ANSWER_MARKERS[1]}\nafter\n")
+    md, _ = write_answer(paths["json"], tmp_path / "results" / "answer", readme=readme)
+    text = readme.read_text()
+    assert text.startswith("# title\n\nbefore\n") and text.endswith(f"{ANSWER_MARKERS[1]}\nafter\n")
+    assert "old text" not in text and "](results/answer/bench_answer.png)" in text
+    assert md.read_text().split("\n")[2] in text
+    write_answer(paths["json"], tmp_path / "results" / "answer", readme=readme)
+    assert readme.read_text() == text
+    readme.write_text("no markers\n")
+    with pytest.raises(ValueError, match="answer: start"):
+        write_answer(paths["json"], tmp_path / "results" / "answer", readme=readme)

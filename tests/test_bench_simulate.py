@@ -122,3 +122,12 @@ def test_timing_model_round_trips_through_json(tmp_path):
     model.save(tmp_path / "times.json")
     loaded = TimingModel.load(tmp_path / "times.json")
     assert loaded == model and loaded.get(1).median_s == pytest.approx(1.0)
+
+
+def test_the_verifier_pays_for_halving_a_batch_that_holds_a_false_proof():
+    """As :func:`zkprove.l1.batch.find_failing` checks [0,1], [0], then [2,3] to find proof 1."""
+    simulation = Simulation(Scenario("verify", provers=1, jobs=1), VARIED)
+    v = VARIED.verify_s
+    assert simulation._verify_s([None]) == pytest.approx(v(1))
+    assert simulation._verify_s([None] * 4) == pytest.approx(v(4))
+    assert simulation._verify_s([None, "tampered", None, None]) == pytest.approx(v(4) + v(2) + v(1) + v(2))

@@ -16,14 +16,15 @@ verifier are modelled, as the real actors behave:
   prover leaves, and Ray restarts it (up to ``max_restarts``) after
   ``startup_s`` plus a warm-up proof; a silent attempt never answers;
 * one verifier takes the proofs that arrived while it was busy as one batch
-  (``verify_fixed_s + n * verify_per_proof_s``), as the coordinator does.
+  (``verify_fixed_s + n * verify_per_proof_s``), as the coordinator does, and
+  pays for the same halving checks when a false proof is among them.
 
 Everything is seeded: the same scenario and model give the same log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from random import Random
 
@@ -34,6 +35,7 @@ from workers.core import CoordinatorCore, Dispatch
 from workers.faults import Fault, FaultSpec
 from workers.joblog import JobLog, JobRecord
 from workers.metrics import RunMetrics, measure
+from zkprove.l1.batch import find_failing
 
 from .fastcore import IndexedCore
 from .memlog import MemoryJobLog
@@ -83,7 +85,7 @@ class Simulation:
         self.provers = self._provers(speedup)
         median = times.median_s / speedup
         self.deadline_s = scenario.deadline_s or DEADLINE_FACTOR * median * max(
-            p.speed for p in self.provers.values()) + DEADLINE_SLACK_S
+            p.speed * p.fault.speed for p in self.provers.values()) + DEADLINE_SLACK_S
         self.core = (CoordinatorCore if exact else IndexedCore)(self.log, scenario.make_policy(self.deadline_s), lambda: self.env.now,
                                     GENESIS_ROOT)
         self.queue: list[tuple[int, int, str | None]] = []
@@ -91,14 +93,13 @@ class Simulation:
         self.dispatch_pending = False
 
     def _provers(self, speedup: float) -> dict[str, SimProver]:
-        """The provers, with speed factors drawn from the scenario's spread (and the centralized share)."""
+        """The provers; the centralized one has the speed of all ``provers`` (hardware spread is in the fault specs)."""
         sc = self.scenario
         rng = Random(f"speed:{sc.seed}")
-        scale = (1.0 / sc.provers if sc.centralized else 1.0) / speedup
-        speeds = [scale * (rng.lognormvariate(0.0, sc.speed_spread) if sc.speed_spread else 1.0)
-                  for _ in range(sc.actors)]
-        return {f"p{i}": SimProver(f"p{i}", fault, speed, self.times.sample(rng) * speed, sc.stake, sc.max_restarts)
-                for i, (fault, speed) in enumerate(zip(sc.fault_specs(), speeds))}
+        speed = (1.0 / sc.provers if sc.centralized else 1.0) / speedup
+        return {f"p{i}": SimProver(f"p{i}", fault, speed, self.times.sample(rng) * speed * fault.speed, sc.stake,
+                                   sc.max_restarts)
+                for i, fault in enumerate(sc.fault_specs())}
 
     # driving ----------------------------------------------------------------
 
@@ -141,10 +142,25 @@ class Simulation:
                 self.wake = self.env.event()
                 continue
             batch, self.queue = self.queue, []
-            yield self.env.timeout(self.verify_scale * self.times.verify_s(len(batch)))
+            yield self.env.timeout(self.verify_scale * self._verify_s([invalid for _, _, invalid in batch]))
             for job_id, attempt, invalid in batch:
                 self.core.verdict(job_id, attempt, {}, invalid is None, invalid or "valid")
             self._kick()
+
+    def _verify_s(self, invalid: list[str | None]) -> float:
+        """What the real verifier spends on this batch: one proof alone, or one batch check plus,
+        if a proof is false, the halving checks of :func:`zkprove.l1.batch.find_failing`."""
+        if len(invalid) == 1:
+            return self.times.verify_s(1)
+        spent = [self.times.verify_s(len(invalid))]
+
+        def holds(subset: Sequence[int]) -> bool:
+            spent.append(self.times.verify_s(len(subset)))
+            return not any(invalid[i] for i in subset)
+
+        if any(invalid):
+            find_failing(range(len(invalid)), holds)
+        return sum(spent)
 
     # provers ------------------------------------------------------------------
 
