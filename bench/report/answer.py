@@ -13,6 +13,7 @@ from os import PathLike
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -110,6 +111,9 @@ def figure(records: list[RunRecord]) -> bytes:
         axes[1, 1].step([0.0, *r.finalized_at], range(len(r.finalized_at) + 1), where="post", label=r.scenario.policy)
         axes[1, 1].axvspan(*r.scenario.outage, color="grey", alpha=0.1)
     axes[0, 0].set(xscale="log", xlabel="provers", ylabel="proofs/s", title="Throughput vs provers")
+    axes[0, 0].set_xticks(sorted({r.x for r in records if r.group == "provers"}))
+    axes[0, 0].xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    axes[0, 0].xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     axes[0, 1].set(xlabel="byzantine share", ylabel="P99 s", title="Tail latency vs byzantine share")
     axes[1, 0].set(xlabel="byzantine share", ylabel="prover-s", title="Wasted work vs byzantine share")
     axes[1, 1].set(xlabel="seconds", ylabel="finalized", title="Liveness through an outage (grey)")
