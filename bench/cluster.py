@@ -39,7 +39,8 @@ OVERHEAD_TARGET_MS = 5.0
 EFFICIENCY_TARGET = 0.85
 SCALING_CIRCUITS = ((4, 8), (8, 16))
 """TransferBatch(batch size, depth) sizes of the scaling runs: about 61k and 183k constraints,
-2 s and 6.5 s per single-thread proof here, against about 0.3 s of verification per proof."""
+about 2 s and 7 s per single-thread job here (witness and proof), against about 0.3 s of
+verification per proof."""
 _PROOF = {"a": [1, 2], "b": [[3, 4], [5, 6]], "c": [7, 8]}
 
 

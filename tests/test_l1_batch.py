@@ -4,9 +4,9 @@ import dataclasses
 from random import Random
 
 import pytest
+from groth16_simulator import Trapdoor, g1_mul
 from hypothesis import given
 from hypothesis import strategies as st
-from groth16_simulator import Trapdoor, g1_mul
 from py_ecc import optimized_bn128 as bn
 
 import zkprove.l1.batch as batch_module

@@ -126,7 +126,7 @@ def figure(records: list[RunRecord]) -> bytes:
     return buffer.getvalue()
 
 
-def write_answer(compare_json: str | PathLike, out_dir: str | PathLike = "docs",
+def write_answer(compare_json: str | PathLike, out_dir: str | PathLike = "bench/results/answer",
                  calibration_json: str | PathLike | None = None,
                  readme: str | PathLike | None = None) -> tuple[Path, Path]:
     """Write ``bench_answer.md`` and ``bench_answer.png`` under ``out_dir`` from saved results, and
