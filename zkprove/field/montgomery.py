@@ -21,15 +21,20 @@ ZERO = (np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0))
 
 
 @njit(cache=True)
+def _select(mask, a, b):
+    """a where mask is all ones, b where it is zero: a branch-free choice (no misprediction on data)."""
+    return (a & mask) | (b & ~mask)
+
+
+@njit(cache=True)
 def _subtract_if_ge(t0, t1, t2, t3, q):
-    """Reduce a value in [0, 2q) to [0, q)."""
+    """Reduce a value in [0, 2q) to [0, q), without a data-dependent branch."""
     d0, b = sbb(t0, q[0], np.uint64(0))
     d1, b = sbb(t1, q[1], b)
     d2, b = sbb(t2, q[2], b)
     d3, b = sbb(t3, q[3], b)
-    if b:
-        return (t0, t1, t2, t3)
-    return (d0, d1, d2, d3)
+    keep = np.uint64(0) - b
+    return (_select(keep, t0, d0), _select(keep, t1, d1), _select(keep, t2, d2), _select(keep, t3, d3))
 
 
 @njit(cache=True)
@@ -79,17 +84,17 @@ def add(a, b, spec):
 
 @njit(cache=True)
 def sub(a, b, spec):
-    """a - b mod q."""
+    """a - b mod q: q is added back, masked by the borrow, without a data-dependent branch."""
     d0, w = sbb(a[0], b[0], np.uint64(0))
     d1, w = sbb(a[1], b[1], w)
     d2, w = sbb(a[2], b[2], w)
     d3, w = sbb(a[3], b[3], w)
-    if w:
-        q = spec.modulus
-        d0, c = adc(d0, q[0], np.uint64(0))
-        d1, c = adc(d1, q[1], c)
-        d2, c = adc(d2, q[2], c)
-        d3, c = adc(d3, q[3], c)
+    mask = np.uint64(0) - w
+    q = spec.modulus
+    d0, c = adc(d0, q[0] & mask, np.uint64(0))
+    d1, c = adc(d1, q[1] & mask, c)
+    d2, c = adc(d2, q[2] & mask, c)
+    d3, c = adc(d3, q[3] & mask, c)
     return (d0, d1, d2, d3)
 
 

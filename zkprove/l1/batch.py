@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from zkprove.groth16.data import Proof, VerifyingKey
+from zkprove.l1.arithmetic import NATIVE, Arithmetic, arithmetic_named
 from zkprove.l1.curve import R
 from zkprove.l1.encoding import keccak256, pack_words, pairing_input, proof_words
 from zkprove.l1.gas import batch_precompile_gas
@@ -61,16 +62,21 @@ def batch_weights(proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]
     return [int.from_bytes(keccak256(seed + pack_words((i,))), "big") % R for i in range(len(proofs))]
 
 
-def batch_pairing_holds(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]]) -> bool:
+def batch_pairing_holds(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]],
+                        arithmetic: Arithmetic = NATIVE) -> bool:
     """The weighted product check above; every proof must pass :func:`precheck`."""
     rho = batch_weights(proofs, public_inputs)
     total = sum(rho) % R
     input_scalars = [sum(w * x[j] for w, x in zip(rho, public_inputs)) % R for j in range(vk.n_public)]
-    vk_x = sum_points([mul_point(vk.ic[0], total)] + [mul_point(p, s) for p, s in zip(vk.ic[1:], input_scalars)])
-    c_sum = sum_points([mul_point(p.c, w) for p, w in zip(proofs, rho)])
-    pairs = [(mul_point(p.a, (R - w) % R), p.b) for p, w in zip(proofs, rho)]
-    pairs += [(mul_point(vk.alpha_g1, total), vk.beta_g2), (vk_x, vk.gamma_g2), (c_sum, vk.delta_g2)]
-    return ec_pairing(pairing_input(pairs)) == pack_words((1,))
+
+    def mul(point, scalar):
+        return mul_point(point, scalar, arithmetic)
+
+    vk_x = sum_points([mul(vk.ic[0], total)] + [mul(p, s) for p, s in zip(vk.ic[1:], input_scalars)], arithmetic)
+    c_sum = sum_points([mul(p.c, w) for p, w in zip(proofs, rho)], arithmetic)
+    pairs = [(mul(p.a, (R - w) % R), p.b) for p, w in zip(proofs, rho)]
+    pairs += [(mul(vk.alpha_g1, total), vk.beta_g2), (vk_x, vk.gamma_g2), (c_sum, vk.delta_g2)]
+    return ec_pairing(pairing_input(pairs), arithmetic) == pack_words((1,))
 
 
 def find_failing(indices: Sequence[int], holds: Callable[[Sequence[int]], bool]) -> list[int]:
@@ -90,22 +96,25 @@ def find_failing(indices: Sequence[int], holds: Callable[[Sequence[int]], bool])
     return failing + find_failing(right, holds)
 
 
-def verify_batch(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]]) -> BatchReport:
+def verify_batch(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]],
+                 arithmetic: str | Arithmetic = "native") -> BatchReport:
     """Verify n proofs under one key with one pairing check; name the bad ones if it fails.
 
     Proofs that fail the precompiles' checks are named without a pairing and
     the rest are checked as a batch; only if that batch fails is it halved
-    until the false proofs are found (:func:`find_failing`).
+    until the false proofs are found (:func:`find_failing`). ``arithmetic``
+    is "native" (numba) or "py_ecc", as for :func:`~zkprove.l1.verifier.verify`.
     """
+    arithmetic = arithmetic_named(arithmetic)
     if len(proofs) != len(public_inputs) or not proofs:
         reason = f"need one or more proofs and one input list each: got {len(proofs)} and {len(public_inputs)}"
         return BatchReport(ok=False, reason=reason, bad=(), precompile_gas=0)
     gas = batch_precompile_gas(len(proofs), max(vk.n_public, 0))
-    reasons = [precheck(vk, x, p) for p, x in zip(proofs, public_inputs)]
+    reasons = [precheck(vk, x, p, arithmetic) for p, x in zip(proofs, public_inputs)]
     clean = [i for i, reason in enumerate(reasons) if reason is None]
 
     def holds(subset: Sequence[int]) -> bool:
-        return batch_pairing_holds(vk, [proofs[i] for i in subset], [public_inputs[i] for i in subset])
+        return batch_pairing_holds(vk, [proofs[i] for i in subset], [public_inputs[i] for i in subset], arithmetic)
 
     if clean and not holds(clean):
         for i in find_failing(clean, holds):

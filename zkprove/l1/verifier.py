@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from zkprove.groth16.data import G1, Proof, VerifyingKey
+from zkprove.l1.arithmetic import NATIVE, Arithmetic, arithmetic_named
 from zkprove.l1.curve import P, R, g1_error, g2_error
 from zkprove.l1.encoding import encode_calldata, pack_words, pairing_input
 from zkprove.l1.gas import GasEstimate, verify_gas
@@ -47,10 +48,10 @@ class VerificationReport:
 
 
 @lru_cache(maxsize=64)
-def key_error(vk: VerifyingKey) -> str | None:
+def key_error(vk: VerifyingKey, arithmetic: Arithmetic = NATIVE) -> str | None:
     """Why this verifying key cannot be used, or None.
 
-    Cached per key (keys are frozen and hashable): a coordinator verifying
+    Cached per key and arithmetic (both hashable): a coordinator verifying
     many proofs under one key pays the G2 subgroup checks once.
     """
     if not vk.ic:
@@ -58,19 +59,20 @@ def key_error(vk: VerifyingKey) -> str | None:
     named = [("alpha", vk.alpha_g1, g1_error)] + [(f"IC[{i}]", p, g1_error) for i, p in enumerate(vk.ic)]
     named += [("beta", vk.beta_g2, g2_error), ("gamma", vk.gamma_g2, g2_error), ("delta", vk.delta_g2, g2_error)]
     for name, point, check in named:
-        problem = check(point)
+        problem = check(point, arithmetic)
         if problem is not None:
             return f"verifying key {name}: {problem}"
     return None
 
 
-def precheck(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof) -> str | None:
+def precheck(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof,
+             arithmetic: Arithmetic = NATIVE) -> str | None:
     """Why the contract rejects this call before any pairing, or None.
 
     Covers the key, the input count, inputs >= r, and the proof's points
     (coordinates >= p, off-curve points, G2 points outside the subgroup).
     """
-    problem = key_error(vk)
+    problem = key_error(vk, arithmetic)
     if problem is not None:
         return problem
     if len(public_inputs) != vk.n_public:
@@ -79,15 +81,16 @@ def precheck(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof) -> st
         if not 0 <= x < R:
             return f"public input {i} is not in [0, r): {x}"
     for name, point, check in (("a", proof.a, g1_error), ("b", proof.b, g2_error), ("c", proof.c, g1_error)):
-        problem = check(point)
+        problem = check(point, arithmetic)
         if problem is not None:
             return f"proof.{name}: {problem}"
     return None
 
 
-def vk_x(vk: VerifyingKey, public_inputs: Sequence[int]) -> G1:
+def vk_x(vk: VerifyingKey, public_inputs: Sequence[int], arithmetic: Arithmetic = NATIVE) -> G1:
     """IC0 + sum x_i * IC_i, one ecMul and one ecAdd per input, as the contract computes it."""
-    return sum_points([vk.ic[0]] + [mul_point(point, x) for x, point in zip(public_inputs, vk.ic[1:])])
+    products = [mul_point(point, x, arithmetic) for x, point in zip(public_inputs, vk.ic[1:])]
+    return sum_points([vk.ic[0]] + products, arithmetic)
 
 
 def negate(point: G1) -> G1:
@@ -96,15 +99,16 @@ def negate(point: G1) -> G1:
     return (x, (P - y) % P)
 
 
-def pairing_holds(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof) -> bool:
+def pairing_holds(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof,
+                  arithmetic: Arithmetic = NATIVE) -> bool:
     """The Groth16 equation through precompile 0x08; the inputs must pass :func:`precheck`."""
     pairs = [
         (negate(proof.a), proof.b),
         (vk.alpha_g1, vk.beta_g2),
-        (vk_x(vk, public_inputs), vk.gamma_g2),
+        (vk_x(vk, public_inputs, arithmetic), vk.gamma_g2),
         (proof.c, vk.delta_g2),
     ]
-    return ec_pairing(pairing_input(pairs)) == pack_words((1,))
+    return ec_pairing(pairing_input(pairs), arithmetic) == pack_words((1,))
 
 
 def _receivable_calldata(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof) -> bytes | None:
@@ -116,11 +120,18 @@ def _receivable_calldata(vk: VerifyingKey, public_inputs: Sequence[int], proof: 
         return None
 
 
-def verify(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof) -> VerificationReport:
-    """Verify a Groth16 proof exactly as the L1 contract does, with its gas and calldata size."""
+def verify(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof,
+           arithmetic: str | Arithmetic = "native") -> VerificationReport:
+    """Verify a Groth16 proof exactly as the L1 contract does, with its gas and calldata size.
+
+    ``arithmetic`` picks the curve arithmetic under the precompile models:
+    "native" (numba, milliseconds) or "py_ecc" (the pure-Python reference,
+    about half a second); the verdict and its reason are the same.
+    """
+    arithmetic = arithmetic_named(arithmetic)
     calldata = _receivable_calldata(vk, public_inputs, proof)
-    reason = precheck(vk, public_inputs, proof)
-    if reason is None and not pairing_holds(vk, public_inputs, proof):
+    reason = precheck(vk, public_inputs, proof, arithmetic)
+    if reason is None and not pairing_holds(vk, public_inputs, proof, arithmetic):
         reason = PAIRING_FAILED
     return VerificationReport(
         ok=reason is None,

@@ -28,6 +28,7 @@ import numpy as np
 
 from zkprove.formats.binfile import FormatError
 from zkprove.formats.r1cs_file import read_r1cs
+from zkprove.pairing import pairing_check
 from zkprove.timing import StepTimer
 
 from ..keys import KeyFormatError, ProvingKey, load_proving_key
@@ -41,7 +42,7 @@ from .directory import (
     proof_path,
     step_count,
 )
-from .ratio import first_false
+from .ratio import PairingCheck, first_false
 from .transcript import read_phase1, read_phase2
 
 #: Called as ``progress(done, total, label)`` after each verified step.
@@ -96,16 +97,17 @@ def _read(phase: int, index: int, path: Path, reader):
         raise _fail(phase, index, path, f"unreadable: {error}") from None
 
 
-def _checked(phase: int, index: int, path: Path, outcome: tuple[str | None, list]) -> None:
+def _checked(phase: int, index: int, path: Path, outcome: tuple[str | None, list], pairing: PairingCheck) -> None:
     problem, claims = outcome
     if problem is None:
-        false_claim = first_false(claims)
+        false_claim = first_false(claims, pairing)
         problem = None if false_claim is None else f"check failed: {false_claim.what}"
     if problem is not None:
         raise _fail(phase, index, path, problem)
 
 
-def verify_phase1(root: Path, progress: Progress | None = None) -> tuple[phase1.Accumulator, list[str]]:
+def verify_phase1(root: Path, progress: Progress | None = None,
+                  pairing: PairingCheck = pairing_check) -> tuple[phase1.Accumulator, list[str]]:
     """Walk phase 1; the last accumulator and the contributors' names, or CeremonyError."""
     count = step_count(root, PHASE1)
     if count < 2:
@@ -120,14 +122,15 @@ def verify_phase1(root: Path, progress: Progress | None = None) -> tuple[phase1.
         before, step = step, _read(1, index, path, read_phase1)
         if step.index != index:
             raise _fail(1, index, path, f"the file says it is step {step.index}")
-        _checked(1, index, path, phase1.check(before.accumulator, step.accumulator, step.contribution))
+        _checked(1, index, path, phase1.check(before.accumulator, step.accumulator, step.contribution), pairing)
         names.append(step.name)
         if progress is not None:
             progress(index, count - 1, f"phase 1, contribution {index}")
     return step.accumulator, names
 
 
-def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progress: Progress | None = None) -> tuple[ProvingKey, list[str]]:
+def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progress: Progress | None = None,
+                  pairing: PairingCheck = pairing_check) -> tuple[ProvingKey, list[str]]:
     """Walk phase 2 from the key recomputed out of ``acc``; the final key and the names, or CeremonyError."""
     count = step_count(root, PHASE2)
     if count < 2:
@@ -149,7 +152,7 @@ def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progres
         step = _read(2, index, proof_path(root, index), read_phase2)
         if step.index != index:
             raise _fail(2, index, proof_path(root, index), f"the file says it is step {step.index}")
-        _checked(2, index, path, phase2.check(before, after, step.contribution))
+        _checked(2, index, path, phase2.check(before, after, step.contribution), pairing)
         names.append(step.name)
         before = after
         if progress is not None:
@@ -157,11 +160,15 @@ def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progres
     return before, names
 
 
-def verify(root: Path, progress: Progress | None = None) -> Report:
-    """Verify the whole ceremony in ``root``; a :class:`Report`, or CeremonyError at the first bad step."""
+def verify(root: Path, progress: Progress | None = None, pairing: PairingCheck = pairing_check) -> Report:
+    """Verify the whole ceremony in ``root``; a :class:`Report`, or CeremonyError at the first bad step.
+
+    ``pairing`` checks the batched claims: the numba kernels by default,
+    :func:`zkprove.pairing.reference.pairing_check` (py_ecc) to cross-check.
+    """
     timer = StepTimer()
     with timer.step("phase1"):
-        acc, phase1_names = verify_phase1(root, progress)
+        acc, phase1_names = verify_phase1(root, progress, pairing)
     with timer.step("phase2"):
-        key, phase2_names = verify_phase2(root, acc, timer, progress)
+        key, phase2_names = verify_phase2(root, acc, timer, progress, pairing)
     return Report(phase1_names, phase2_names, key, key_path(root, len(phase2_names)), timer)

@@ -1,0 +1,196 @@
+"""The curve arithmetic under the precompile models: numba kernels, or py_ecc as the reference.
+
+The models of :mod:`zkprove.l1.precompiles` own the EVM's byte semantics
+(lengths, padding, rejection rules, gas); what they need from the curve is
+six questions and operations on plain-int affine points
+(:mod:`zkprove.groth16.data`), the :class:`Arithmetic` interface:
+
+* :data:`NATIVE`, the default, runs them on zkprove's numba kernels:
+  :mod:`zkprove.curve` for G1 sums, products and the G2 subgroup test,
+  :mod:`zkprove.pairing` for the product of pairings;
+* :data:`PY_ECC` runs them on py_ecc's ``optimized_bn128``, the slow
+  reference the tests hold the native path to and an explicit choice for
+  anyone who wants to cross-check a verdict (``verify(..., arithmetic="py_ecc")``).
+
+Points handed in are in range (coordinates below p) and, except where a
+method says it checks, valid; the rules that decide validity live in
+:mod:`zkprove.l1.curve`. Infinity is (0, 0) as in EIP-196.
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from numba import njit
+from py_ecc import optimized_bn128 as bn
+
+from zkprove.curve import points as pt
+from zkprove.curve.kernels import load_affine, store_affine
+from zkprove.curve.subgroup import in_g2
+from zkprove.field.fq2 import fq_from_ints, fq_to_ints
+from zkprove.field.params import R, int_to_limbs
+from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY
+from zkprove.pairing import pairing_check
+
+Pair = tuple[G1, G2]
+
+
+class Arithmetic(Protocol):
+    """What the precompile models ask of the curve; every method is exact (no probability)."""
+
+    name: str
+
+    def g1_on_curve(self, point: G1) -> bool:
+        """y^2 = x^3 + 3 for a finite point."""
+
+    def g2_on_twist(self, point: G2) -> bool:
+        """y^2 = x^3 + 3/(9+u) for a finite point."""
+
+    def g2_in_subgroup(self, point: G2) -> bool:
+        """r * Q = O for a finite point on the twist."""
+
+    def g1_add(self, p: G1, q: G1) -> G1:
+        """p + q for valid points."""
+
+    def g1_mul(self, p: G1, scalar: int) -> G1:
+        """scalar * p for a valid point and any uint256 scalar."""
+
+    def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
+        """prod e(P_i, Q_i) = 1 for valid points (the empty product is 1)."""
+
+
+def _g1_array(points: Sequence[G1]) -> np.ndarray:
+    return fq_from_ints(v for point in points for v in point).reshape(-1, 2, 4)
+
+
+def _g2_array(points: Sequence[G2]) -> np.ndarray:
+    return fq_from_ints(v for point in points for coordinate in point for v in coordinate).reshape(-1, 2, 2, 4)
+
+
+def _g1_point(arr: np.ndarray) -> G1:
+    x, y = fq_to_ints(arr)
+    return (x, y)
+
+
+@njit(cache=True)
+def _on_curve(points):
+    return pt.affine_on_curve(load_affine(points, 0))
+
+
+@njit(cache=True)
+def _in_subgroup(points):
+    return in_g2(load_affine(points, 0))
+
+
+@njit(cache=True)
+def _add_into(points, out):
+    total = pt.add_mixed(pt.from_affine(load_affine(points, 0)), load_affine(points, 1))
+    store_affine(out, 0, pt.to_affine(total))
+
+
+@njit(cache=True)
+def _mul_into(points, scalar, out):
+    product = pt.scalar_mul(load_affine(points, 0), (scalar[0], scalar[1], scalar[2], scalar[3]))
+    store_affine(out, 0, pt.to_affine(product))
+
+
+class NativeArithmetic:
+    """The numba kernels; a call costs microseconds plus the int-to-limb conversion at the edge."""
+
+    name = "native"
+
+    def g1_on_curve(self, point: G1) -> bool:
+        return bool(_on_curve(_g1_array([point])))
+
+    def g2_on_twist(self, point: G2) -> bool:
+        return bool(_on_curve(_g2_array([point])))
+
+    def g2_in_subgroup(self, point: G2) -> bool:
+        return bool(_in_subgroup(_g2_array([point])))
+
+    def g1_add(self, p: G1, q: G1) -> G1:
+        out = np.empty((1, 2, 4), np.uint64)
+        _add_into(_g1_array([p, q]), out)
+        return _g1_point(out)
+
+    def g1_mul(self, p: G1, scalar: int) -> G1:
+        out = np.empty((1, 2, 4), np.uint64)
+        _mul_into(_g1_array([p]), np.array(int_to_limbs(scalar), np.uint64), out)
+        return _g1_point(out)
+
+    def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
+        return pairing_check(_g1_array([p for p, _ in pairs]), _g2_array([q for _, q in pairs]))
+
+
+class PyEccArithmetic:
+    """py_ecc's ``optimized_bn128``: pure Python, about 0.2 s a Miller loop; the reference oracle."""
+
+    name = "py_ecc"
+
+    def g1_on_curve(self, point: G1) -> bool:
+        return bn.is_on_curve(to_py_ecc_g1(point), bn.b)
+
+    def g2_on_twist(self, point: G2) -> bool:
+        return bn.is_on_curve(to_py_ecc_g2(point), bn.b2)
+
+    def g2_in_subgroup(self, point: G2) -> bool:
+        return bn.is_inf(bn.multiply(to_py_ecc_g2(point), R))
+
+    def g1_add(self, p: G1, q: G1) -> G1:
+        return from_py_ecc_g1(bn.add(to_py_ecc_g1(p), to_py_ecc_g1(q)))
+
+    def g1_mul(self, p: G1, scalar: int) -> G1:
+        return from_py_ecc_g1(bn.multiply(to_py_ecc_g1(p), scalar))
+
+    def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
+        """One py_ecc Miller loop per pair, multiplied, then a single final exponentiation."""
+        product = bn.FQ12.one()
+        for p, q in pairs:
+            product *= bn.pairing(to_py_ecc_g2(q), to_py_ecc_g1(p), final_exponentiate=False)
+        return bn.final_exponentiate(product) == bn.FQ12.one()
+
+
+NATIVE = NativeArithmetic()
+PY_ECC = PyEccArithmetic()
+_BY_NAME = {a.name: a for a in (NATIVE, PY_ECC)}
+
+
+def arithmetic_named(name: str | Arithmetic) -> Arithmetic:
+    """The arithmetic called ``name`` ("native" or "py_ecc"); an :class:`Arithmetic` passes through."""
+    if not isinstance(name, str):
+        return name
+    if name not in _BY_NAME:
+        raise ValueError(f"unknown arithmetic {name!r}: choose one of {', '.join(sorted(_BY_NAME))}")
+    return _BY_NAME[name]
+
+
+def to_py_ecc_g1(point: G1) -> tuple:
+    """py_ecc projective point for an affine G1 point (infinity included)."""
+    if point == G1_INFINITY:
+        return bn.Z1
+    x, y = point
+    return (bn.FQ(x), bn.FQ(y), bn.FQ.one())
+
+
+def to_py_ecc_g2(point: G2) -> tuple:
+    """py_ecc projective point for an affine G2 point; FQ2 takes [re, im] too."""
+    if point == G2_INFINITY:
+        return bn.Z2
+    x, y = point
+    return (bn.FQ2(list(x)), bn.FQ2(list(y)), bn.FQ2.one())
+
+
+def from_py_ecc_g1(point: tuple) -> G1:
+    """Affine plain-int G1 point for a py_ecc projective one."""
+    if bn.is_inf(point):
+        return G1_INFINITY
+    x, y = bn.normalize(point)
+    return (int(x), int(y))
+
+
+def from_py_ecc_g2(point: tuple) -> G2:
+    """Affine plain-int G2 point for a py_ecc projective one."""
+    if bn.is_inf(point):
+        return G2_INFINITY
+    x, y = bn.normalize(point)
+    return ((int(x.coeffs[0]), int(x.coeffs[1])), (int(y.coeffs[0]), int(y.coeffs[1])))
