@@ -15,6 +15,7 @@ saying what is missing and how to install it::
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -97,3 +98,17 @@ def r1cs_info(path: Path) -> dict[str, int]:
     """``snarkjs r1cs info`` as a dict: {"Wires": 243, "Constraints": 240, ...}."""
     output = snarkjs("r1cs", "info", str(path))
     return {key: int(value) for key, value in re.findall(r"# of ([\w ]+): (\d+)", output)}
+
+
+@cache
+def small_ptau(power: int = 8) -> Path:
+    """A phase-2-ready powers of tau for circuits of up to 2^power constraints, made once per session.
+
+    ``snarkjs powersoftau new``, one contribution and ``prepare phase2`` take a few
+    seconds at 2^8, so interop tests never need the prepared files of ``../shared``.
+    """
+    work = Path(tempfile.mkdtemp(prefix="zkprove-ptau-"))
+    snarkjs("powersoftau", "new", "bn128", str(power), work / "pot_0.ptau")
+    snarkjs("powersoftau", "contribute", work / "pot_0.ptau", work / "pot_1.ptau", "-n=tests", "-e=zkprove test entropy")
+    snarkjs("powersoftau", "prepare", "phase2", work / "pot_1.ptau", work / "pot_final.ptau", timeout=300)
+    return work / "pot_final.ptau"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from groth16_circuits import Cubic
-from node_tools import ToolError, compile_circom, node_marks, snarkjs
+from node_tools import ToolError, compile_circom, node_marks, small_ptau, snarkjs
 
 from zkprove import groth16
 from zkprove.formats.r1cs_file import read_r1cs, write_r1cs
@@ -24,7 +24,6 @@ from zkprove.l1.verifier import verify
 pytestmark = node_marks("snarkjs", "circom2")
 
 CIRCOM_CIRCUIT = Path(__file__).parent / "circom" / "l1_product.circom"
-PTAU = Path(__file__).resolve().parents[2] / "shared" / "ptau" / "pot12_final.ptau"
 
 
 def _dev_setup(cs):
@@ -53,13 +52,11 @@ def test_snarkjs_verifies_our_proof_of_a_circom_circuit(tmp_path):
 
 
 def test_our_verifier_accepts_snarkjs_proof_of_our_circuit(tmp_path):
-    if not PTAU.exists():
-        pytest.skip(f"{PTAU} is missing")
     cs = Cubic.compile()
     witness = cs.solve(x=3, y=35)
     write_r1cs(cs, tmp_path / "cubic.r1cs")
     write_wtns(witness.values, tmp_path / "cubic.wtns")
-    snarkjs("groth16", "setup", tmp_path / "cubic.r1cs", PTAU, tmp_path / "cubic.zkey")
+    snarkjs("groth16", "setup", tmp_path / "cubic.r1cs", small_ptau(), tmp_path / "cubic.zkey")
     snarkjs("zkey", "export", "verificationkey", tmp_path / "cubic.zkey", tmp_path / "vk.json")
     snarkjs("groth16", "prove", tmp_path / "cubic.zkey", tmp_path / "cubic.wtns", tmp_path / "proof.json", tmp_path / "public.json")
     vk, proof, public = read_verifying_key(tmp_path / "vk.json"), read_proof(tmp_path / "proof.json"), read_public(tmp_path / "public.json")

@@ -13,7 +13,7 @@ from random import Random
 import pytest
 from groth16_simulator import Trapdoor
 from l1_evm import Chain, compile_contract, requires_evm
-from node_tools import ToolError, compile_circom, node_marks, snarkjs
+from node_tools import ToolError, compile_circom, node_marks, small_ptau, snarkjs
 
 from zkprove.formats.snarkjs_json import (
     proof_from_json,
@@ -34,16 +34,13 @@ from zkprove.l1.verifier import verify
 pytestmark = node_marks("snarkjs", "circom2")
 
 CIRCUIT = Path(__file__).parent / "circom" / "l1_product.circom"
-PTAU = Path(__file__).resolve().parents[2] / "shared" / "ptau" / "pot12_final.ptau"
 
 
 @pytest.fixture(scope="module")
 def artifacts(tmp_path_factory):
-    if not PTAU.exists():
-        pytest.skip(f"{PTAU} is missing")
     work = tmp_path_factory.mktemp("l1_snarkjs")
     built = compile_circom(CIRCUIT, work)
-    snarkjs("groth16", "setup", built["r1cs"], PTAU, work / "p0.zkey")
+    snarkjs("groth16", "setup", built["r1cs"], small_ptau(), work / "p0.zkey")
     snarkjs("zkey", "contribute", work / "p0.zkey", work / "p1.zkey", "-n=zkprove", "-e=l1 interop test entropy")
     snarkjs("zkey", "export", "verificationkey", work / "p1.zkey", work / "vk.json")
     (work / "input.json").write_text(json.dumps({"a": 3, "b": 11}))

@@ -21,12 +21,8 @@ from zkprove.gadgets import (
 )
 from zkprove.gadgets.poseidon_constants import PARTIAL_ROUNDS
 
-ROOT = Path(__file__).resolve().parents[1]
-VECTOR_FILE = next(
-    (p for p in (d / "shared" / "vectors" / "poseidon_circomlib.json" for d in (ROOT, ROOT.parent)) if p.exists()), None
-)
-VECTORS = json.loads(VECTOR_FILE.read_text()) if VECTOR_FILE else {"poseidon": [], "poseidonEx": []}
-needs_vectors = pytest.mark.skipif(VECTOR_FILE is None, reason="shared/vectors/poseidon_circomlib.json not found")
+#: circomlibjs's vectors, copied into the repository (provenance in tests/vectors/README.md).
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "poseidon_circomlib.json").read_text())
 HASHES = [([int(x) for x in v["inputs"]], int(v["output"])) for v in VECTORS["poseidon"]]
 EX = [
     ([int(x) for x in v["inputs"]], int(v["initState"]), v["nOuts"], [int(x) for x in v["outputs"]])
@@ -34,7 +30,6 @@ EX = [
 ]
 
 
-@needs_vectors
 def test_vectors_cover_every_width():
     assert {len(inputs) + 1 for inputs, _ in HASHES} == set(PARTIAL_ROUNDS) == set(range(2, 8))
 
