@@ -50,6 +50,17 @@ def prove(
 
 
 @app.command()
+def verify(
+    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    quick: bool = typer.Option(False, "--quick", help="A small batch and ceremony: a smoke run, not a measurement."),
+) -> None:
+    """The L1 verifier (numba pairing) beside py_ecc, snarkjs and arkworks; batch and ceremony verify; JIT start."""
+    from .verify import verify_suite
+
+    _run_suite("zkprove bench verify", verify_suite(quick), json_output)
+
+
+@app.command()
 def cluster(
     json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
     quick: bool = typer.Option(False, "--quick", help="A smaller scaling circuit: a smoke run, not a measurement."),

@@ -38,15 +38,20 @@ print(json.dumps({"import": t_import - t0, "fr_mul": t_mul - t_import,
 """
 
 
-def _probe(cache_dir: str) -> dict:
+def run_fresh(command: list[str], cache_dir: str) -> tuple[float, str]:
+    """Run ``command`` in a new process whose numba cache is ``cache_dir``: (wall seconds, stdout)."""
     env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"warm-up probe failed:\n{done.stderr[-2000:]}")
-    steps = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"wall": wall, **steps}
+    return wall, done.stdout
+
+
+def _probe(cache_dir: str) -> dict:
+    wall, stdout = run_fresh([sys.executable, "-c", _PROBE], cache_dir)
+    return {"wall": wall, **json.loads(stdout.strip().splitlines()[-1])}
 
 
 def bench_warmup() -> list[Row]:

@@ -110,3 +110,17 @@ def test_pairing_refuses_coordinates_at_or_above_p(arithmetic):
         ec_pairing(pairing_input([((p[0] + P, p[1]), q)]), arithmetic)
     with pytest.raises(PrecompileError, match="pair 1 G2 point: coordinate x.im is not below"):
         ec_pairing(pairing_input([(p, q), (p, ((x_re, x_im + P), y))]), arithmetic)
+
+
+def test_recurring_pairs_keep_their_answers():
+    """The native arithmetic keeps Miller values of pairs met twice and prepared lines of G2 points;
+    the third and later checks of the same pairs, true or false, answer as the first did."""
+    p, q, other = g1_mul(6), g2_mul(35), g1_mul(7)
+    balanced = pairing_input([(p, q), ((p[0], P - p[1]), q)])
+    unbalanced = pairing_input([(p, q), (other, q)])
+    mixed = pairing_input([(p, q), ((other[0], P - other[1]), q)])
+    for _ in range(4):
+        assert ec_pairing(balanced, NATIVE) == ONE
+        assert ec_pairing(unbalanced, NATIVE) == ZERO
+        assert ec_pairing(mixed, NATIVE) == ZERO
+    assert ec_pairing(mixed, PY_ECC) == ZERO

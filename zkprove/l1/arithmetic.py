@@ -17,7 +17,9 @@ method says it checks, valid; the rules that decide validity live in
 :mod:`zkprove.l1.curve`. Infinity is (0, 0) as in EIP-196.
 """
 
+from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -30,7 +32,8 @@ from zkprove.curve.subgroup import in_g2
 from zkprove.field.fq2 import fq_from_ints, fq_to_ints
 from zkprove.field.params import R, int_to_limbs
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY
-from zkprove.pairing import pairing_check
+from zkprove.pairing import miller_loop, prepared_lines, prepared_pairing_check
+from zkprove.pairing.miller import N_LINES
 
 Pair = tuple[G1, G2]
 
@@ -94,10 +97,54 @@ def _mul_into(points, scalar, out):
     store_affine(out, 0, pt.to_affine(product))
 
 
+@lru_cache(maxsize=256)
+def _lines(q: G2) -> np.ndarray:
+    """The prepared Miller-loop lines of a G2 point, kept: a verifier meets its key's gamma and delta every call."""
+    return prepared_lines(_g2_array([q]))
+
+
+class RepeatedPairs:
+    """Miller loop values of pairs met more than once, such as a verifying key's (alpha, beta) in every verify.
+
+    The first sighting of a pair is only noted; the second computes and keeps
+    the pair's own Miller loop value, so from then on the pair costs one Fq12
+    multiplication instead of a share of the loop (the same saving as a
+    prepared verifying key's e(alpha, beta) in arkworks). The value depends on
+    the pair alone, so keeping it changes no answer. Bounded, least recently
+    used first out.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._pairs: OrderedDict[Pair, np.ndarray | None] = OrderedDict()
+
+    def miller_value(self, pair: Pair) -> np.ndarray | None:
+        """The kept value of ``pair``, computing it on its second sighting; None on its first."""
+        if pair not in self._pairs:
+            self._pairs[pair] = None
+            if len(self._pairs) > self.size:
+                self._pairs.popitem(last=False)
+            return None
+        value = self._pairs.pop(pair)
+        if value is None:
+            p, q = pair
+            value = miller_loop(_g1_array([p]), _g2_array([q]))
+        self._pairs[pair] = value
+        return value
+
+
 class NativeArithmetic:
-    """The numba kernels; a call costs microseconds plus the int-to-limb conversion at the edge."""
+    """The numba kernels; a call costs microseconds plus the int-to-limb conversion at the edge.
+
+    The pairing check keeps the prepared lines of recent G2 points and the
+    Miller values of recurring pairs (:class:`RepeatedPairs`); both are pure
+    functions of the points.
+    """
 
     name = "native"
+
+    def __init__(self) -> None:
+        self.repeated = RepeatedPairs()
 
     def g1_on_curve(self, point: G1) -> bool:
         return bool(_on_curve(_g1_array([point])))
@@ -119,7 +166,20 @@ class NativeArithmetic:
         return _g1_point(out)
 
     def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
-        return pairing_check(_g1_array([p for p, _ in pairs]), _g2_array([q for _, q in pairs]))
+        """Pairs with a point at infinity contribute 1 and are dropped; kept values stand in for recurring pairs."""
+        kept, fresh = [], []
+        for pair in pairs:
+            p, q = pair
+            if p == G1_INFINITY or q == G2_INFINITY:
+                continue
+            value = self.repeated.miller_value(pair)
+            if value is None:
+                fresh.append(pair)
+            else:
+                kept.append(value)
+        lines = np.stack([_lines(q) for _, q in fresh]) if fresh else np.empty((0, N_LINES, 3, 2, 4), np.uint64)
+        values = np.stack(kept) if kept else np.empty((0, 2, 3, 2, 4), np.uint64)
+        return prepared_pairing_check(_g1_array([p for p, _ in fresh]), lines, values)
 
 
 class PyEccArithmetic:

@@ -7,6 +7,20 @@ on it. Modules: :mod:`.fq6`, :mod:`.fq12` (the tower), :mod:`.miller`
 array API below).
 """
 
-from .check import final_exponentiation, miller_loop, pairing, pairing_check
+from .check import (
+    final_exponentiation,
+    miller_loop,
+    pairing,
+    pairing_check,
+    prepared_lines,
+    prepared_pairing_check,
+)
 
-__all__ = ["final_exponentiation", "miller_loop", "pairing", "pairing_check"]
+__all__ = [
+    "final_exponentiation",
+    "miller_loop",
+    "pairing",
+    "pairing_check",
+    "prepared_lines",
+    "prepared_pairing_check",
+]

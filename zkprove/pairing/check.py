@@ -14,12 +14,25 @@ from numba import njit
 
 from . import fq12
 from .final_exp import final_exponentiation as _final_exponentiation
-from .miller import multi_miller_loop
+from .miller import N_LINES, evaluate_lines, multi_miller_loop, prepare_lines
 
 
 @njit(cache=True)
 def _product_is_one(g1, g2):
     return fq12.is_one(_final_exponentiation(multi_miller_loop(g1, g2)))
+
+
+@njit(cache=True)
+def _prepared_product_is_one(g1, lines, miller_values):
+    f = evaluate_lines(g1, lines)
+    for i in range(miller_values.shape[0]):
+        f = fq12.mul(f, fq12.load(miller_values[i]))
+    return fq12.is_one(_final_exponentiation(f))
+
+
+@njit(cache=True)
+def _prepare_into(g2, out):
+    prepare_lines(g2, 0, out)
 
 
 @njit(cache=True)
@@ -46,6 +59,33 @@ def pairing_check(g1: np.ndarray, g2: np.ndarray) -> bool:
     The empty product is 1, so no pairs give True, as precompile 0x08 answers.
     """
     return bool(_product_is_one(*_pairs(g1, g2)))
+
+
+def prepared_lines(q: np.ndarray) -> np.ndarray:
+    """The Miller loop's line coefficients for one finite G2 point, ``uint64[N_LINES, 3, 2, 4]``.
+
+    Preparing depends on Q alone; keep the result for a point that recurs
+    (a verifying key's) and pass it to :func:`prepared_pairing_check`.
+    """
+    out = np.empty((N_LINES, 3, 2, 4), np.uint64)
+    _prepare_into(np.ascontiguousarray(q, dtype=np.uint64).reshape(1, 2, 2, 4), out)
+    return out
+
+
+def prepared_pairing_check(g1: np.ndarray, lines: np.ndarray, miller_values: np.ndarray) -> bool:
+    """True when prod_j e(g1[j], Q_j) * final_exp(prod_i miller_values[i]) = 1.
+
+    ``lines[j]`` are the :func:`prepared_lines` of Q_j (finite points only: a
+    pair with infinity contributes 1 and is left out by the caller), and
+    ``miller_values`` are :func:`miller_loop` values of further pairs, kept
+    from earlier calls. One final exponentiation for the whole product.
+    """
+    g1 = np.ascontiguousarray(g1, dtype=np.uint64).reshape(-1, 2, 4)
+    lines = np.ascontiguousarray(lines, dtype=np.uint64).reshape(-1, N_LINES, 3, 2, 4)
+    if len(g1) != len(lines):
+        raise ValueError(f"pairing: {len(g1)} G1 points but {len(lines)} prepared G2 points")
+    values = np.ascontiguousarray(miller_values, dtype=np.uint64).reshape(-1, 2, 3, 2, 4)
+    return bool(_prepared_product_is_one(g1, lines, values))
 
 
 def miller_loop(g1: np.ndarray, g2: np.ndarray) -> np.ndarray:

@@ -157,6 +157,12 @@ def load(row):
 
 
 @njit(cache=True)
+def load_fq2(row):
+    """The Fq2 element stored in a ``uint64[2, 4]`` array."""
+    return ((row[0, 0], row[0, 1], row[0, 2], row[0, 3]), (row[1, 0], row[1, 1], row[1, 2], row[1, 3]))
+
+
+@njit(cache=True)
 def _fq(row, i, j, k):
     return (row[i, j, k, 0], row[i, j, k, 1], row[i, j, k, 2], row[i, j, k, 3])
 

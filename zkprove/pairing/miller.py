@@ -11,6 +11,9 @@ squares f, doubles R and multiplies f by the tangent line at R; a non-zero
 digit then adds +-Q and multiplies by the chord. :func:`multi_miller_loop`
 runs k pairs through one loop so that they share its 64 squarings of f,
 which is what makes a product of pairings cheaper than separate pairings.
+The loop runs in two phases: :func:`prepare_lines` computes every line's
+coefficients from Q alone, :func:`evaluate_lines` evaluates them at the P's
+and multiplies them into f.
 
 R is kept in homogeneous projective coordinates on the twist and the line
 coefficients come out of the doubling and addition steps of Costello,
@@ -55,6 +58,8 @@ def signed_digits(n: int) -> tuple[int, ...]:
 #: 6x + 2 for the BN254 seed x, the optimal ate loop length.
 ATE_LOOP = 6 * SEED + 2
 ATE_DIGITS = signed_digits(ATE_LOOP)
+#: Lines per pair: a tangent per loop step, a chord per non-zero digit, the two Frobenius chords.
+N_LINES = (len(ATE_DIGITS) - 1) + sum(1 for d in ATE_DIGITS[:-1] if d) + 2
 _TWO_INV = fq2.constant(pow(2, -1, P), 0)[0]
 _B2_TIMES_3 = fq2.constant(*(3 * v % P for v in (27 * pow(82, -1, P), -3 * pow(82, -1, P))))
 assert sum(d << i for i, d in enumerate(ATE_DIGITS)) == ATE_LOOP
@@ -116,42 +121,76 @@ def _frobenius_point(q):
 
 
 @njit(cache=True)
-def _active_pairs(g1, g2):
-    """Indices of the pairs with neither point at infinity."""
+def _store_line(out, k, line):
+    for c in range(3):
+        for part in range(2):
+            out[k, c, part, 0], out[k, c, part, 1], out[k, c, part, 2], out[k, c, part, 3] = line[c][part]
+
+
+@njit(cache=True)
+def _load_line(lines, k):
+    return (fq12.load_fq2(lines[k, 0]), fq12.load_fq2(lines[k, 1]), fq12.load_fq2(lines[k, 2]))
+
+
+@njit(cache=True)
+def prepare_lines(g2, i, out):
+    """The line coefficients of Q = g2[i] for every step of the loop, in order, into ``out[N_LINES, 3, 2, 4]``.
+
+    They depend on Q alone (the G1 point enters only when a line is
+    evaluated), so a G2 point met again, such as a verifying key's, is
+    prepared once (arkworks' ``G2Prepared``).
+    """
+    q = load_affine(g2, i)
+    r = (q[0], q[1], fq2.ONE)
+    k = 0
+    for index in range(len(ATE_DIGITS) - 2, -1, -1):
+        r, line = doubling_step(r)
+        _store_line(out, k, line)
+        k += 1
+        digit = ATE_DIGITS[index]
+        if digit != 0:
+            r, line = addition_step(r, q if digit > 0 else (q[0], fq2.neg(q[1])))
+            _store_line(out, k, line)
+            k += 1
+    q1 = _frobenius_point(q)
+    q2 = _frobenius_point(q1)
+    r, line = addition_step(r, q1)
+    _store_line(out, k, line)
+    _, line = addition_step(r, (q2[0], fq2.neg(q2[1])))
+    _store_line(out, k + 1, line)
+
+
+@njit(cache=True)
+def evaluate_lines(g1, lines):
+    """prod_j f_{Q_j}(P_j) from P_j = g1[j] and the prepared lines[j] of Q_j; the pairs share every squaring."""
+    f = fq12.ONE
+    k = 0
+    for index in range(len(ATE_DIGITS) - 2, -1, -1):
+        if index != len(ATE_DIGITS) - 2:
+            f = fq12.square(f)
+        steps = 2 if ATE_DIGITS[index] != 0 else 1
+        for _ in range(steps):
+            for j in range(g1.shape[0]):
+                f = _times_line(f, _load_line(lines[j], k), load_affine(g1, j))
+            k += 1
+    for _ in range(2):
+        for j in range(g1.shape[0]):
+            f = _times_line(f, _load_line(lines[j], k), load_affine(g1, j))
+        k += 1
+    return f
+
+
+@njit(cache=True)
+def multi_miller_loop(g1, g2):
+    """prod_i f_i(P_i) over the pairs (g1[i], g2[i]), before the final exponentiation; pairs with a point
+    at infinity contribute 1."""
     keep = np.empty(g1.shape[0], np.int64)
     count = 0
     for i in range(g1.shape[0]):
         if not (pt.is_affine_infinity(load_affine(g1, i)) or pt.is_affine_infinity(load_affine(g2, i))):
             keep[count] = i
             count += 1
-    return keep[:count]
-
-
-@njit(cache=True)
-def multi_miller_loop(g1, g2):
-    """prod_i f_i(P_i) over the pairs (g1[i], g2[i]), before the final exponentiation."""
-    active = _active_pairs(g1, g2)
-    ps = [load_affine(g1, i) for i in active]
-    qs = [load_affine(g2, i) for i in active]
-    rs = [(q[0], q[1], fq2.ONE) for q in qs]
-    f = fq12.ONE
-    for index in range(len(ATE_DIGITS) - 2, -1, -1):
-        if index != len(ATE_DIGITS) - 2:
-            f = fq12.square(f)
-        for j in range(len(rs)):
-            rs[j], line = doubling_step(rs[j])
-            f = _times_line(f, line, ps[j])
-        digit = ATE_DIGITS[index]
-        if digit != 0:
-            for j in range(len(rs)):
-                q = qs[j] if digit > 0 else (qs[j][0], fq2.neg(qs[j][1]))
-                rs[j], line = addition_step(rs[j], q)
-                f = _times_line(f, line, ps[j])
-    for j in range(len(rs)):
-        q1 = _frobenius_point(qs[j])
-        q2 = _frobenius_point(q1)
-        rs[j], line = addition_step(rs[j], q1)
-        f = _times_line(f, line, ps[j])
-        _, line = addition_step(rs[j], (q2[0], fq2.neg(q2[1])))
-        f = _times_line(f, line, ps[j])
-    return f
+    lines = np.empty((count, N_LINES, 3, 2, 4), np.uint64)
+    for j in range(count):
+        prepare_lines(g2, keep[j], lines[j])
+    return evaluate_lines(g1[keep[:count]], lines)
