@@ -9,6 +9,8 @@ from rich.progress import Progress
 from .rows import Row, dump_json, print_rows
 
 app = typer.Typer(help="Benchmarks: each figure next to a reference measured in the same run.", no_args_is_help=True)
+VERIFY_SCALE_HELP = ("The L1 verifier's cost as a multiple of the measured one (simulation); "
+                     "0 makes verification free, and the output says so.")
 
 
 def _run_suite(title: str, suite, as_json: bool) -> list[Row]:
@@ -92,7 +94,7 @@ def simulate(
     speed_spread: float = typer.Option(0.0, "--speed-spread", help="Lognormal sigma of prover speeds."),
     interval: float = typer.Option(0.0, "--interval", help="Seconds between job submissions (0: a backlog)."),
     seed: int = typer.Option(0, "--seed"),
-    verify_scale: float = typer.Option(0.0, "--verify-scale", help="Verifier cost as a multiple of the measured one."),
+    verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
     out: Path = typer.Option(None, "--out", help="Write raw results and a report here."),
 ) -> None:
     """Discrete-event simulation of the cluster (the real coordinator core and policies) from measured proof times."""
@@ -114,7 +116,7 @@ def compare(
     interval: float = typer.Option(None, "--interval", help="Seconds between submissions (sim: 0.1, real: 1.0)."),
     batch_size: int = typer.Option(None, "--batch-size", help="Transfers per proof (sim: 1, real: 4)."),
     seed: int = typer.Option(0, "--seed"),
-    verify_scale: float = typer.Option(0.0, "--verify-scale"),
+    verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
     address: str = typer.Option(None, "--address", help="Ray cluster to join in real mode."),
     out: Path = typer.Option(Path("bench/results/compare"), "--out"),
 ) -> None:

@@ -35,13 +35,27 @@ def timing_model(path: Path = TIMES_PATH, measure: bool = False):
     return model
 
 
+def model_assumptions(model, path: Path, batch_size: int, verify_scale: float) -> str:
+    """What a simulation assumes, in one line for the screen: where its proof times come from, and the verifier."""
+    times = model.get(batch_size)
+    where = model.machine.get("measured_at", "at an unrecorded time")
+    cores = model.machine.get("cpu_count", "?")
+    verifier = ("FREE: --verify-scale 0, no verification time is charged" if verify_scale == 0 else
+                f"{verify_scale:g} x measured ({model.machine.get('verifier', 'py_ecc')}): "
+                f"{times.verify_fixed_s * 1e3:.2f} ms a batch + {times.verify_per_proof_s * 1e3:.2f} ms a proof")
+    return (f"assumptions: proof times from {path} (measured {where} on a {cores}-core machine), median "
+            f"{times.median_s:.3g} s at {times.threads} thread(s) for {times.constraints:,} constraints; "
+            f"verifier {verifier}")
+
+
 def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[str, float] | None = None,
              speed_spread: float = 0.0, interval_s: float = 0.0, batch_size: int = 1, seed: int = 0,
-             verify_scale: float = 0.0, out_dir: Path | None = None, times_path: Path = TIMES_PATH) -> RunRecord:
+             verify_scale: float = 1.0, out_dir: Path | None = None, times_path: Path = TIMES_PATH) -> RunRecord:
     """Simulate one scenario (e.g. 10,000 provers x 100,000 jobs) and print its metrics beside the wall time."""
     from bench.compare import sim_record
 
     model = timing_model(times_path)
+    Console(stderr=True).print(model_assumptions(model, times_path, batch_size, verify_scale))
     scenario = Scenario(f"{policy} x{provers}", policy, provers, jobs, batch_size, faults or {}, speed_spread,
                         interval_s, seed=seed)
     record = sim_record(scenario, model.get(batch_size), verify_scale=verify_scale)
@@ -54,7 +68,7 @@ def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[
                f"zkprove bench simulate: {scenario.name}, {jobs:,} jobs")
     if out_dir is not None:
         write_report(out_dir, "simulate", "zkprove bench simulate", [record],
-                     provenance("zkprove bench simulate", seed, proof_times=model.as_dict()))
+                     provenance("zkprove bench simulate", seed, verify_scale=verify_scale, proof_times=model.as_dict()))
     return record
 
 
@@ -68,7 +82,7 @@ keeps the machine about 80% busy)."""
 
 
 def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: int = 8, jobs: int = 200,
-            interval_s: float = 0.1, batch_size: int = 1, seed: int = 0, verify_scale: float = 0.0,
+            interval_s: float = 0.1, batch_size: int = 1, seed: int = 0, verify_scale: float = 1.0,
             out_dir: Path = Path("bench/results/compare"), policies: tuple[str, ...] = POLICY_NAMES,
             address: str | None = None) -> list[RunRecord]:
     """Every policy under every sweep, centralized vs scattered, in simulation (``sim``, the axes of
@@ -79,6 +93,7 @@ def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: i
     model = timing_model()
     console = Console(stderr=True)
     if mode == "sim":
+        console.print(model_assumptions(model, TIMES_PATH, batch_size, verify_scale))
         run, sweeps = comparison.simulated(model.get(batch_size), verify_scale=verify_scale), SWEEPS
     elif mode == "real":
         workload, reference_s, shared = _ray_workload(address, jobs, batch_size, seed)

@@ -131,3 +131,28 @@ def test_the_verifier_pays_for_halving_a_batch_that_holds_a_false_proof():
     assert simulation._verify_s([None]) == pytest.approx(v(1))
     assert simulation._verify_s([None] * 4) == pytest.approx(v(4))
     assert simulation._verify_s([None, "tampered", None, None]) == pytest.approx(v(4) + v(2) + v(1) + v(2))
+
+
+def test_a_verifier_bound_fleet_is_capped_by_the_verifier():
+    """Many fast provers, a slow verifier: throughput tends to 1 / (verifier time per proof), the
+    closed form of a saturated single server, and a free verifier lifts the cap."""
+    from workers.metrics import measure
+
+    slow_verifier = ProofTimes(1, 1, 11315, (0.1,), 0.0, 0.5, 800)
+    scenario = Scenario("verifier-bound", "round-robin", provers=20, jobs=60)
+    charged = measure(run(scenario, slow_verifier).log)
+    free = measure(run(scenario, slow_verifier, verify_scale=0.0).log)
+    assert charged.proofs_per_s <= 2.0 * 1.02
+    assert charged.proofs_per_s >= 2.0 * 0.8, "batches share the fixed cost, so the cap is nearly reached"
+    assert free.proofs_per_s > 5 * charged.proofs_per_s
+
+
+def test_the_simulation_names_its_assumptions():
+    from bench.commands import model_assumptions
+
+    model = TimingModel((VARIED,), {"measured_at": "2026-12-03T08:00:00+0000", "cpu_count": 2,
+                                    "verifier": "zkprove.l1, native"})
+    charged = model_assumptions(model, "proof_times.json", 1, 1.0)
+    assert "proof_times.json" in charged and "2026-12-03" in charged and "2-core" in charged
+    assert "300.00 ms a batch + 100.00 ms a proof" in charged and "native" in charged
+    assert "FREE" in model_assumptions(model, "proof_times.json", 1, 0.0)
