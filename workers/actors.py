@@ -29,6 +29,7 @@ import ray
 from zkprove import groth16
 from zkprove.groth16.data import Proof, VerifyingKey
 from zkprove.l1 import verify, verify_batch
+from zkprove.l1.arithmetic import warm_up
 from zkprove.l1.verifier import VALID, key_error
 from zkprove.l1.curve import P
 
@@ -107,11 +108,13 @@ class VerifierActor:
     """The coordinator's L1 verifier, off the coordinator's event loop: many proofs, one pairing check."""
 
     def __init__(self, vk: VerifyingKey):
-        """Check the key once, before any proof arrives (its G2 subgroup checks are the slow part
-        of a first verification, and :func:`zkprove.l1.verifier.key_error` remembers the answer)."""
+        """Check the key once and load the pairing kernels, before any proof arrives (the key's G2
+        subgroup checks and the JIT or cache load are the slow part of a first verification;
+        :func:`zkprove.l1.verifier.key_error` remembers its answer)."""
         problem = key_error(vk)
         if problem is not None:
             raise ValueError(problem)
+        warm_up()
         self.vk = vk
 
     def verify(self, proofs: list[dict], public_inputs: list[list[int]]) -> list[tuple[bool, str]]:

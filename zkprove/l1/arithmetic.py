@@ -212,6 +212,16 @@ class PyEccArithmetic:
 
 NATIVE = NativeArithmetic()
 PY_ECC = PyEccArithmetic()
+
+
+def warm_up() -> None:
+    """Run every native kernel once on the generators, so that a long-running verifier pays its JIT
+    compilation (or its numba cache load, under a second) before the first proof arrives."""
+    g1 = from_py_ecc_g1(bn.G1)
+    g2 = from_py_ecc_g2(bn.G2)
+    assert NATIVE.g1_on_curve(g1) and NATIVE.g2_on_twist(g2) and NATIVE.g2_in_subgroup(g2)
+    assert NATIVE.g1_add(g1, g1) == NATIVE.g1_mul(g1, 2)
+    assert not prepared_pairing_check(_g1_array([g1]), _lines(g2)[None], np.empty((0, 2, 3, 2, 4), np.uint64))
 _BY_NAME = {a.name: a for a in (NATIVE, PY_ECC)}
 
 
