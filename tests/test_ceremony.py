@@ -260,7 +260,7 @@ def test_a_missing_step_is_reported(copy):
 
 
 def test_cli_runs_and_verifies_a_ceremony_then_names_a_tampered_step(tmp_path, cs):
-    from zkprove.cli.ceremony import app
+    from zkprove.cli import app
 
     root, runner = tmp_path / "c", CliRunner()
     write_r1cs(cs, tmp_path / "demo.r1cs")
@@ -273,16 +273,16 @@ def test_cli_runs_and_verifies_a_ceremony_then_names_a_tampered_step(tmp_path, c
         ["verify", str(root), "--vk-out", str(tmp_path / "vk.json")],
     ]
     for args in steps:
-        result = runner.invoke(app, args)
+        result = runner.invoke(app, ["ceremony", *args])
         assert result.exit_code == 0, (args, result.output)
     assert "ceremony valid: phase 1 by alice; phase 2 by bob" in result.output
     assert (tmp_path / "vk.json").exists()
     proof = directory.proof_path(root, 1)
     proof.write_bytes(proof.read_bytes()[:-1])
-    result = runner.invoke(app, ["verify", str(root)])
+    result = runner.invoke(app, ["ceremony", "verify", str(root)])
     assert result.exit_code == 1
     assert "INVALID: phase 2, contribution 1 (0001.zkpok): unreadable" in result.output
-    result = runner.invoke(app, ["contribute", str(tmp_path / "nowhere")])
+    result = runner.invoke(app, ["ceremony", "contribute", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "no phase 2" in result.output
 
 
