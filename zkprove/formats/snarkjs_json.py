@@ -76,7 +76,9 @@ def _integer(value: Any, where: str) -> int:
             f"{where}: expected a non-negative decimal integer (canonical, at most 78 digits) "
             f"or 0x-hex (at most 64 digits), got {value!r:.80}"
         )
-    if not 0 <= number < 1 << 256:
+    if number < 0:
+        raise SnarkjsFormatError(f"{where}: expected a non-negative integer, got {number}")
+    if number >= 1 << 256:
         raise SnarkjsFormatError(f"{where}: {number} does not fit in 256 bits")
     return number
 
