@@ -322,3 +322,13 @@ def test_ceremony_at_2_10_proves_and_verifies(tmp_path):
         y = y * (y + 3) % R
     proof = prove(report.key, cs.solve(x=2, y=y), cs=cs)
     assert l1_verify(report.key.vk, [y], proof).ok
+
+
+def test_a_ceremony_whose_contributions_leave_delta_at_gamma_is_refused(tmp_path, cs):
+    """d = 1 passes every step's check, but the final key would have delta = gamma (anyone could forge)."""
+    root = tmp_path / "lazy"
+    ceremony.new_phase1(root, POWER)
+    ceremony.contribute_phase1(root, "alice", PHASE1_SECRETS[0])
+    ceremony.init_phase2(root, cs)
+    ceremony.contribute_phase2(root, "mallory", 1)
+    expect_failure(lambda: ceremony.verify(root), 2, 1, "the final key is unusable: verifying key: delta = gamma")
