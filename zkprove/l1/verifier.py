@@ -90,7 +90,7 @@ def precheck(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof) -> st
     The values must be plain ints in tuples, as :func:`~zkprove.l1.values.coerce_call`
     returns them (:func:`verify` coerces first; a caller of this function should too).
     """
-    problem = key_error(vk)
+    problem = _checked_key_error(vk)
     if problem is not None:
         return problem
     if len(public_inputs) != vk.n_public:
