@@ -113,7 +113,7 @@ def malleations(vk, proof: Proof, seed: int):
     yield "(A/s, sB + su*delta, C + uA)", Proof(a=_g1_mul(a, pow(s, -1, R)), b=b_new, c=_g1_add(c, _g1_mul(a, u)))
 
 
-def test_no_tampered_proof_is_accepted(proved, request):
+def test_no_tampered_proof_is_accepted(proved):
     vk, public, proof = proved
     variants = list(tampered(proof, public, seed=len(public)))
     assert len(variants) >= 8 * BITS_PER_WORD + 5 * len(public) + 12
