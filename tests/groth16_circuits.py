@@ -14,6 +14,19 @@ class Cubic(Circuit):
         api.assert_equal(self.y, x3 + self.x + 5)
 
 
+class TwoPublic(Circuit):
+    """Knows x, y with x * y == p0 and x + y == p1: two public inputs."""
+
+    x: Secret
+    y: Secret
+    p0: Public
+    p1: Public
+
+    def define(self, api):
+        api.assert_equal(self.x * self.y, self.p0)
+        api.assert_equal(self.x + self.y, self.p1)
+
+
 class ThreePublic(Circuit):
     """Knows x with p0 * x == p1 and p1 + p2 == x^2: three public inputs."""
 
@@ -39,6 +52,7 @@ class NoPublic(Circuit):
 
 INPUTS = {
     Cubic: {"x": 3, "y": 35},
+    TwoPublic: {"x": 4, "y": 9, "p0": 36, "p1": 13},
     ThreePublic: {"x": 5, "p0": 3, "p1": 15, "p2": 10},
     NoPublic: {"x": 3, "y": 4},
 }

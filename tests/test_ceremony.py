@@ -29,7 +29,7 @@ from zkprove.groth16.ceremony.transcript import (
     read_phase1,
 )
 from zkprove.groth16.ceremony.verify import CeremonyError, verify_phase1, verify_phase2
-from zkprove.groth16.keys import load_proving_key, save_proving_key
+from zkprove.groth16.key_file import load_proving_key, save_proving_key
 from zkprove.groth16.prover import prove
 from zkprove.groth16.qap import QAP
 from zkprove.l1.verifier import verify as l1_verify
@@ -196,7 +196,7 @@ def test_phase1_truncated_file_is_named(copy):
 
 def rewrite_key(root: Path, index: int, **changes) -> None:
     path = directory.key_path(root, index)
-    key = load_proving_key(path)
+    key = load_proving_key(path, allow_degenerate=index == 0)
     save_proving_key(dataclasses.replace(key, **changes), path)
 
 
@@ -239,7 +239,7 @@ def test_phase2_changed_query_outside_delta_is_named(copy, final_accumulator):
 
 
 def test_phase2_initial_key_must_be_the_recomputed_one(copy, final_accumulator):
-    key = load_proving_key(directory.key_path(copy, 0))
+    key = load_proving_key(directory.key_path(copy, 0), allow_degenerate=True)
     rewrite_key(copy, 0, b_g2_query=G2.scalar_mul(key.b_g2_query, [3] * len(key.b_g2_query)))
     expect_failure(lambda: verify_p2(copy, final_accumulator), 2, 0, "b_g2_query changed")
 
@@ -260,7 +260,7 @@ def test_a_missing_step_is_reported(copy):
 
 
 def test_cli_runs_and_verifies_a_ceremony_then_names_a_tampered_step(tmp_path, cs):
-    from zkprove.cli.ceremony import app
+    from zkprove.cli import app
 
     root, runner = tmp_path / "c", CliRunner()
     write_r1cs(cs, tmp_path / "demo.r1cs")
@@ -273,16 +273,16 @@ def test_cli_runs_and_verifies_a_ceremony_then_names_a_tampered_step(tmp_path, c
         ["verify", str(root), "--vk-out", str(tmp_path / "vk.json")],
     ]
     for args in steps:
-        result = runner.invoke(app, args)
+        result = runner.invoke(app, ["ceremony", *args])
         assert result.exit_code == 0, (args, result.output)
     assert "ceremony valid: phase 1 by alice; phase 2 by bob" in result.output
     assert (tmp_path / "vk.json").exists()
     proof = directory.proof_path(root, 1)
     proof.write_bytes(proof.read_bytes()[:-1])
-    result = runner.invoke(app, ["verify", str(root)])
+    result = runner.invoke(app, ["ceremony", "verify", str(root)])
     assert result.exit_code == 1
     assert "INVALID: phase 2, contribution 1 (0001.zkpok): unreadable" in result.output
-    result = runner.invoke(app, ["contribute", str(tmp_path / "nowhere")])
+    result = runner.invoke(app, ["ceremony", "contribute", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "no phase 2" in result.output
 
 
@@ -322,3 +322,13 @@ def test_ceremony_at_2_10_proves_and_verifies(tmp_path):
         y = y * (y + 3) % R
     proof = prove(report.key, cs.solve(x=2, y=y), cs=cs)
     assert l1_verify(report.key.vk, [y], proof).ok
+
+
+def test_a_ceremony_whose_contributions_leave_delta_at_gamma_is_refused(tmp_path, cs):
+    """d = 1 passes every step's check, but the final key would have delta = gamma (anyone could forge)."""
+    root = tmp_path / "lazy"
+    ceremony.new_phase1(root, POWER)
+    ceremony.contribute_phase1(root, "alice", PHASE1_SECRETS[0])
+    ceremony.init_phase2(root, cs)
+    ceremony.contribute_phase2(root, "mallory", 1)
+    expect_failure(lambda: ceremony.verify(root), 2, 1, "the final key is unusable: verifying key: delta = gamma")

@@ -17,7 +17,15 @@ from node_tools import ToolError, compile_circom, node_marks, small_ptau, snarkj
 
 from zkprove import groth16
 from zkprove.formats.r1cs_file import read_r1cs, write_r1cs
-from zkprove.formats.snarkjs_json import read_proof, read_public, read_verifying_key, write_proof, write_public, write_verifying_key
+from zkprove.formats.snarkjs_json import (
+    SnarkjsFormatError,
+    read_proof,
+    read_public,
+    read_verifying_key,
+    write_proof,
+    write_public,
+    write_verifying_key,
+)
 from zkprove.formats.wtns_file import read_wtns, write_wtns
 from zkprove.l1.verifier import verify
 
@@ -56,7 +64,12 @@ def test_our_verifier_accepts_snarkjs_proof_of_our_circuit(tmp_path):
     witness = cs.solve(x=3, y=35)
     write_r1cs(cs, tmp_path / "cubic.r1cs")
     write_wtns(witness.values, tmp_path / "cubic.wtns")
-    snarkjs("groth16", "setup", tmp_path / "cubic.r1cs", small_ptau(), tmp_path / "cubic.zkey")
+    snarkjs("groth16", "setup", tmp_path / "cubic.r1cs", small_ptau(), tmp_path / "cubic0.zkey")
+    # Before any phase-2 contribution snarkjs's key has delta = gamma (both the generator): anyone could forge.
+    snarkjs("zkey", "export", "verificationkey", tmp_path / "cubic0.zkey", tmp_path / "vk0.json")
+    with pytest.raises(SnarkjsFormatError, match="delta = gamma"):
+        read_verifying_key(tmp_path / "vk0.json")
+    snarkjs("zkey", "contribute", tmp_path / "cubic0.zkey", tmp_path / "cubic.zkey", "-n=test", "-e=interop test entropy")
     snarkjs("zkey", "export", "verificationkey", tmp_path / "cubic.zkey", tmp_path / "vk.json")
     snarkjs("groth16", "prove", tmp_path / "cubic.zkey", tmp_path / "cubic.wtns", tmp_path / "proof.json", tmp_path / "public.json")
     vk, proof, public = read_verifying_key(tmp_path / "vk.json"), read_proof(tmp_path / "proof.json"), read_public(tmp_path / "public.json")

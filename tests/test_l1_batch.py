@@ -106,3 +106,16 @@ def test_a_larger_batch_with_one_bad_proof_in_the_middle():
     assert verify_batch(vk, proofs, inputs).ok
     proofs[5] = trapdoor.prove(inputs[4], rng)
     assert verify_batch(vk, proofs, inputs).bad == (5,)
+
+
+def test_malformed_values_in_a_batch_are_reasons_not_exceptions():
+    rng = Random(21)
+    trapdoor = Trapdoor.sample(1, rng)
+    vk = trapdoor.verifying_key()
+    good = trapdoor.prove([5], rng)
+    broken = Proof(a=("x", 1), b=good.b, c=good.c)
+    report = verify_batch(vk, [good, broken, good], [[5], [5], ["five"]])
+    assert not report.ok and report.bad == (1, 2)
+    assert report.reasons[0] == "valid"
+    assert "proof.a" in report.reasons[1] and "public input 0" in report.reasons[2]
+    assert "expected a VerifyingKey" in verify_batch("not a key", [good], [[5]]).reason

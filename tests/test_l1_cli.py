@@ -4,19 +4,14 @@ import json
 from random import Random
 
 import pytest
-import typer
 from groth16_simulator import Trapdoor
 from typer.testing import CliRunner
 
-from zkprove.cli.l1 import export_app, verify_app
+from zkprove.cli import app
 from zkprove.formats.snarkjs_json import read_proof, read_public, write_proof, write_public, write_verifying_key
 from zkprove.l1.curve import R
 from zkprove.l1.encoding import encode_calldata
 
-# Registered as the lead registers them in zkprove.cli.
-app = typer.Typer()
-app.add_typer(verify_app, name="verify")
-app.add_typer(export_app, name="export")
 runner = CliRunner()
 
 

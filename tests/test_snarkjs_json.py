@@ -84,7 +84,7 @@ def test_values_are_taken_as_they_come_for_the_verifier_to_judge(key_and_proof):
     document = _proof_document(proof)
     document["pi_a"][0] = str(2**256 - 1)
     assert proof_from_json(document).a[0] == 2**256 - 1
-    assert public_from_json([3, "4"]) == [3, 4]
+    assert public_from_json([3, "4", "0x1F", "0XaB"]) == [3, 4, 31, 171]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,9 @@ def test_values_are_taken_as_they_come_for_the_verifier_to_judge(key_and_proof):
         (lambda d: d.pop("pi_b"), "missing field 'pi_b'"),
         (lambda d: d.update(protocol="plonk"), "protocol is 'plonk'"),
         (lambda d: d.update(curve="bls12381"), "curve is 'bls12381'"),
-        (lambda d: d["pi_a"].__setitem__(0, "0x12"), "pi_a[0]: expected a non-negative decimal integer"),
+        (lambda d: d["pi_a"].__setitem__(0, "012"), "pi_a[0]: expected a non-negative decimal integer"),
+        (lambda d: d["pi_a"].__setitem__(0, "0x" + "1" * 65), "or 0x-hex (at most 64 digits)"),
+        (lambda d: d["pi_a"].__setitem__(0, "1" * 79), "(canonical, at most 78 digits)"),
         (lambda d: d["pi_a"].__setitem__(0, "-5"), "pi_a[0]: expected a non-negative decimal integer"),
         (lambda d: d["pi_a"].__setitem__(0, 1.5), "pi_a[0]: expected a non-negative decimal integer"),
         (lambda d: d["pi_a"].__setitem__(0, str(2**256)), "does not fit in 256 bits"),

@@ -4,18 +4,35 @@ zkprove's own command groups are registered below. Packages that build on
 zkprove (``bench``, ``workers``, ``circuits``) add their groups through the
 ``zkprove.commands`` entry-point group, so that imports keep running one way:
 they import zkprove, zkprove never imports them.
+
+Every command, plugins' included, runs under one error discipline
+(:mod:`zkprove.cli.errors`): exit 0 success, 1 a verdict of invalid, 2
+unusable input, 3 an internal error, and no traceback without ``--debug``.
 """
 
 from importlib.metadata import entry_points
 
 import typer
 
+from .errors import EXIT_CODES_HELP, ErrorMappingGroup
+
 app = typer.Typer(
     name="zkprove",
+    cls=ErrorMappingGroup,
     help="Circuits in Python, Groth16 over BN254 in numba, Ray prover clusters, and an L1-exact verifier.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", envvar="ZKPROVE_DEBUG",
+                               help="Print the traceback of an error before its message."),
+) -> None:
+    """Circuits in Python, Groth16 over BN254 in numba, Ray prover clusters, and an L1-exact verifier."""
 
 
 def _register_builtin() -> None:

@@ -9,9 +9,10 @@
 
 The layout of DIR is described in :mod:`zkprove.groth16.ceremony.directory`.
 Secrets come from the OS's CSPRNG and are never written anywhere. Exit
-codes: 0 success, 1 the ceremony does not verify (the first bad step and the
-failed check are printed), 2 unusable input (missing or malformed files,
-wrong order of operations).
+codes (:mod:`zkprove.cli.errors`): 0 success, 1 the ceremony does not verify
+(the first bad step and the failed check are printed), 2 unusable input
+(missing or malformed files, wrong order of operations, a ``--vk-out`` that
+cannot be written or exists without ``--force``).
 """
 
 from pathlib import Path
@@ -20,10 +21,9 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from .errors import EXIT_INVALID
+from .paths import FORCE_HELP, check_output_file
 from .r1cs import load, parse_params
-
-EXIT_INVALID = 1
-EXIT_UNUSABLE = 2
 
 app = typer.Typer(help="Multi-party Groth16 setup: powers of tau, then per-circuit delta updates.", no_args_is_help=True)
 powersoftau_app = typer.Typer(help="Phase 1: the circuit-independent powers of tau.", no_args_is_help=True)
@@ -36,20 +36,12 @@ _PARAM = typer.Option([], "--param", "-p", help="circuit size parameter name=val
 _VK_OUT = typer.Option(None, "--vk-out", help="write the final verifying key as snarkjs JSON")
 
 
-def _unusable(error: Exception) -> typer.Exit:
-    typer.echo(f"error: {error}", err=True)
-    return typer.Exit(EXIT_UNUSABLE)
-
-
 @powersoftau_app.command("new")
 def powersoftau_new(root: Path = _DIR, power: int = typer.Option(..., "--power", "-k", help="domains up to 2^power")) -> None:
     """Write the initial accumulator (step 0)."""
     from zkprove.groth16.ceremony import new_phase1
 
-    try:
-        path = new_phase1(root, power)
-    except (ValueError, OSError) as error:
-        raise _unusable(error) from None
+    path = new_phase1(root, power)
     typer.echo(f"phase 1 started: {path}")
 
 
@@ -59,10 +51,7 @@ def powersoftau_contribute(root: Path = _DIR, name: str = _NAME) -> None:
     from zkprove.groth16.ceremony import contribute_phase1
 
     with _console.status("contributing to phase 1 (secrets from the OS's CSPRNG)"):
-        try:
-            path = contribute_phase1(root, name)
-        except (ValueError, OSError) as error:
-            raise _unusable(error) from None
+        path = contribute_phase1(root, name)
     typer.echo(f"phase-1 contribution written: {path} (the secrets were never stored)")
 
 
@@ -86,8 +75,6 @@ def powersoftau_verify(root: Path = _DIR) -> None:
     except CeremonyError as error:
         typer.echo(f"INVALID: {error}")
         raise typer.Exit(EXIT_INVALID) from None
-    except (ValueError, OSError) as error:
-        raise _unusable(error) from None
     typer.echo(f"phase 1 valid: {len(names)} contributions ({', '.join(names)}), domains up to 2^{acc.power}")
 
 
@@ -100,12 +87,9 @@ def init(
     """Start phase 2: store the circuit and the initial key (delta = 1) from the last phase-1 step."""
     from zkprove.groth16.ceremony import init_phase2
 
-    try:
-        cs = load(circuit, parse_params(param))
-        with _console.status("computing the Lagrange-basis points and the query points"):
-            path = init_phase2(root, cs)
-    except (ValueError, OSError, ImportError, AttributeError) as error:
-        raise _unusable(error) from None
+    cs = load(circuit, parse_params(param))
+    with _console.status("computing the Lagrange-basis points and the query points"):
+        path = init_phase2(root, cs)
     typer.echo(f"phase 2 started: {path}")
 
 
@@ -115,10 +99,7 @@ def contribute(root: Path = _DIR, name: str = _NAME) -> None:
     from zkprove.groth16.ceremony import contribute_phase2
 
     with _console.status("contributing to phase 2 (secret from the OS's CSPRNG)"):
-        try:
-            path = contribute_phase2(root, name)
-        except (ValueError, OSError) as error:
-            raise _unusable(error) from None
+        path = contribute_phase2(root, name)
     typer.echo(f"phase-2 contribution written: {path} (the secret was never stored)")
 
 
@@ -126,20 +107,21 @@ def contribute(root: Path = _DIR, name: str = _NAME) -> None:
 def verify(
     root: Path = _DIR,
     vk_out: Path | None = _VK_OUT,
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Check the whole chain from the first powers of tau to the final key."""
     from zkprove.formats.snarkjs_json import write_verifying_key
     from zkprove.groth16.ceremony import CeremonyError
     from zkprove.groth16.ceremony import verify as verify_ceremony
 
+    if vk_out is not None:
+        check_output_file(vk_out, force)
     try:
         with Progress(console=_console, transient=True) as progress:
             report = verify_ceremony(root, _progress_bar(progress))
     except CeremonyError as error:
         typer.echo(f"INVALID: {error}")
         raise typer.Exit(EXIT_INVALID) from None
-    except (ValueError, OSError) as error:
-        raise _unusable(error) from None
     typer.echo(f"ceremony valid: phase 1 by {', '.join(report.phase1_names)}; phase 2 by {', '.join(report.phase2_names)}")
     typer.echo(f"final proving key: {report.key_path}")
     if vk_out is not None:

@@ -11,14 +11,14 @@ proves from a full witness (snarkjs ``.wtns``); instead of ``--witness``,
 with the DSL, and violated constraints are then reported with their gadget
 and source line. ``--profile`` prints the prover's timed steps.
 
-Exit codes, as ``zkprove verify``: 0 done, 1 the witness does not satisfy
-the constraints, 2 unusable input (a file that cannot be read, a key for
-another circuit, malformed inputs).
+Exit codes (:mod:`zkprove.cli.errors`): 0 done, 1 the witness does not
+satisfy the constraints, 2 unusable input (a file that cannot be read, a key
+for another circuit, malformed inputs, an output path that cannot be
+written or exists without ``--force``; all checked before the work starts).
 """
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,10 +29,12 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from .errors import EXIT_INVALID
+from .paths import FORCE_HELP, check_output_file, check_output_folder
 from .r1cs import load, parse_params
 
-EXIT_UNSATISFIED = 1
-EXIT_UNUSABLE = 2
+#: Digits an inputs.json integer may have: 78 for any uint256, plus a sign or a 0x prefix.
+MAX_INPUT_CHARS = 80
 PROVING_KEY_FILE = "proving_key.npz"
 VERIFICATION_KEY_FILE = "verification_key.json"
 
@@ -42,11 +44,6 @@ setup_app = typer.Typer(help="Groth16 dev setup: a proving key and a snarkjs ver
                         subcommand_metavar="", context_settings={"allow_interspersed_args": True})
 prove_app = typer.Typer(help="Prove with a Groth16 proving key; write snarkjs proof.json and public.json.",
                         subcommand_metavar="", context_settings={"allow_interspersed_args": True})
-
-
-def _unusable(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(EXIT_UNUSABLE)
 
 
 @contextmanager
@@ -67,17 +64,16 @@ def setup_command(
     target: str = typer.Argument(..., help="an .r1cs file, or package.module:ClassName"),
     out_dir: Path = typer.Option(..., "-o", "--out-dir", help="Folder for the keys."),
     param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Make dev Groth16 keys for a circuit. The toxic waste is drawn here: not for production."""
     from zkprove.formats.snarkjs_json import write_verifying_key
     from zkprove.groth16 import ToxicWasteWarning, save_proving_key, setup
 
+    check_output_folder(out_dir, (PROVING_KEY_FILE, VERIFICATION_KEY_FILE), force)
     with _progress() as phase:
         phase(f"loading {target}")
-        try:
-            cs = load(target, parse_params(param))
-        except (OSError, ValueError, ImportError, AttributeError) as error:
-            raise _unusable(f"cannot load {target}: {error}") from None
+        cs = load(target, parse_params(param))
         phase(f"setup: {cs.n_constraints:,} constraints, {cs.n_wires:,} wires")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ToxicWasteWarning)
@@ -93,14 +89,23 @@ def setup_command(
 
 
 def _parse_inputs(value: Any) -> Any:
-    """inputs.json values: decimal strings (snarkjs style) and nested lists or objects become ints."""
+    """inputs.json values: decimal or 0x strings (snarkjs style) and nested lists or objects become ints."""
     if isinstance(value, str):
+        if len(value) > MAX_INPUT_CHARS:
+            raise ValueError(f"inputs.json: a value of {len(value)} characters, at most {MAX_INPUT_CHARS} allowed")
         return int(value, 0)
     if isinstance(value, list):
         return [_parse_inputs(v) for v in value]
     if isinstance(value, dict):
         return {k: _parse_inputs(v) for k, v in value.items()}
     return value
+
+
+def _input_values(document: Any, path: Path) -> dict[str, Any]:
+    """inputs.json as keyword arguments of ``solve``: an object from input names to values."""
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: expected a JSON object from input names to values, got {type(document).__name__}")
+    return _parse_inputs(document)
 
 
 @prove_app.callback(invoke_without_command=True)
@@ -113,23 +118,27 @@ def prove_command(
     circuit: str | None = typer.Option(None, "--circuit", help="package.module:ClassName for --inputs."),
     param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
     profile: bool = typer.Option(False, "--profile", help="Print the time of each prover step."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Prove that a witness satisfies the circuit the key was made for."""
+    from zkprove.formats.bounded_json import read_json
     from zkprove.formats.snarkjs_json import write_proof, write_public
     from zkprove.formats.wtns_file import read_wtns
-    from zkprove.groth16 import KeyFormatError, WrongKey, load_proving_key, prove
+    from zkprove.groth16 import load_proving_key, prove
     from zkprove.r1cs.system import UnsatisfiedConstraint
     from zkprove.timing import StepTimer
 
     if (witness is None) == (inputs is None) or (inputs is not None) != (circuit is not None):
-        raise _unusable("give either --witness W.wtns, or --inputs inputs.json with --circuit package.module:Class")
+        raise typer.BadParameter("give either --witness W.wtns, or --inputs inputs.json with --circuit package.module:Class",
+                                 param_hint="--witness/--inputs")
+    if output.resolve() == public.resolve():
+        raise typer.BadParameter(f"-o and --public both name {output}", param_hint="--public")
+    check_output_file(output, force)
+    check_output_file(public, force)
     timer = StepTimer()
     with _progress() as phase:
         phase(f"loading {pk_path}")
-        try:
-            pk = load_proving_key(pk_path)
-        except KeyFormatError as error:
-            raise _unusable(str(error)) from None
+        pk = load_proving_key(pk_path)
         cs = None
         try:
             if witness is not None:
@@ -138,14 +147,12 @@ def prove_command(
             else:
                 phase(f"solving the witness of {circuit}")
                 cs = load(circuit, parse_params(param))
-                values = cs.solve(**_parse_inputs(json.loads(inputs.read_text()))).values
+                values = cs.solve(**_input_values(read_json(inputs), inputs)).values
             phase(f"proving: {pk.n_constraints:,} constraints, domain 2^{pk.domain_size.bit_length() - 1}")
             proof = prove(pk, values, cs=cs, timer=timer)
         except UnsatisfiedConstraint as error:
             typer.echo(f"error: the witness does not satisfy the circuit: {error}", err=True)
-            raise typer.Exit(EXIT_UNSATISFIED) from None
-        except (OSError, WrongKey, ValueError, ImportError, AttributeError) as error:
-            raise _unusable(str(error)) from None
+            raise typer.Exit(EXIT_INVALID) from None
     write_proof(output, proof)
     write_public(public, values[1 : 1 + pk.n_public])
     typer.echo(f"wrote {output} and {public} in {timer.total():.2f} s")

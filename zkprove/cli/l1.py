@@ -1,9 +1,11 @@
 """``zkprove verify`` and ``zkprove export``: the L1 verifier on the command line.
 
 Files are snarkjs JSON (:mod:`zkprove.formats.snarkjs_json`). Exit codes of
-``verify``: 0 the proof is valid, 1 the L1 contract would reject it (the
-reason is printed), 2 the input is unusable (unreadable or malformed JSON).
-The ``export`` commands exit 2 on unusable input too.
+``verify`` (:mod:`zkprove.cli.errors`): 0 the proof is valid, 1 the L1
+contract would reject it (the reason is printed), 2 the input is unusable
+(unreadable or malformed JSON, a verifying key no verifier may use). The
+``export`` commands exit 2 on unusable input too, and on an output path
+that cannot be written or exists without ``--force``.
 """
 
 import json
@@ -13,7 +15,6 @@ from pathlib import Path
 import typer
 
 from zkprove.formats.snarkjs_json import (
-    SnarkjsFormatError,
     read_proof,
     read_public,
     read_verifying_key,
@@ -25,8 +26,8 @@ from zkprove.l1.gas import GasEstimate
 from zkprove.l1.solidity import DEFAULT_CONTRACT_NAME, render_verifier
 from zkprove.l1.verifier import verify
 
-EXIT_INVALID = 1
-EXIT_UNUSABLE = 2
+from .errors import EXIT_INVALID
+from .paths import FORCE_HELP, check_output_file, check_output_folder
 
 # verify is a group whose callback is the command, so that registering it with
 # add_typer, like every group, gives `zkprove verify VK PROOF PUBLIC`;
@@ -37,11 +38,6 @@ verify_app = typer.Typer(
     context_settings={"allow_interspersed_args": True},
 )
 export_app = typer.Typer(help="Export a verifier contract, EVM calldata, or snarkjs JSON.", no_args_is_help=True)
-
-
-def _unusable(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(EXIT_UNUSABLE)
 
 
 def _gas_line(gas: GasEstimate) -> str:
@@ -59,10 +55,7 @@ def verify_command(
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Check the proof with precompile semantics and print the verdict, the gas and the calldata size."""
-    try:
-        report = verify(read_verifying_key(vk), read_public(public), read_proof(proof))
-    except SnarkjsFormatError as error:
-        raise _unusable(str(error)) from None
+    report = verify(read_verifying_key(vk), read_public(public), read_proof(proof))
     if json_output:
         gas = None if report.gas is None else {**vars(report.gas), "total": report.gas.total}
         document = {"ok": report.ok, "reason": report.reason, "gas": gas, "calldata_bytes": report.calldata_bytes}
@@ -81,12 +74,15 @@ def export_solidity(
     vk: Path = typer.Argument(..., help="verification_key.json"),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the .sol file."),
     name: str = typer.Option(DEFAULT_CONTRACT_NAME, "--name", help="The contract's name."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
-    """Write a Solidity verifier contract for this key (it calls precompiles 0x06, 0x07, 0x08)."""
-    try:
-        source = render_verifier(read_verifying_key(vk), name)
-    except ValueError as error:
-        raise _unusable(str(error)) from None
+    """Write a Solidity verifier contract for this key (it calls precompiles 0x06, 0x07, 0x08).
+
+    A key no verifier may use (invalid points, or one under which proofs can be
+    forged) is refused (:func:`zkprove.l1.verifier.key_error`).
+    """
+    check_output_file(output, force)
+    source = render_verifier(read_verifying_key(vk), name)
     output.write_text(source, encoding="utf-8")
     typer.echo(f"wrote {output}")
 
@@ -97,24 +93,27 @@ def export_calldata(
     public: Path = typer.Argument(..., help="public.json"),
 ) -> None:
     """Print, as 0x-hex, exactly the calldata a transaction to the verifier carries."""
-    try:
-        data = encode_calldata(read_proof(proof), read_public(public))
-    except ValueError as error:
-        raise _unusable(str(error)) from None
+    data = encode_calldata(read_proof(proof), read_public(public))
     typer.echo("0x" + data.hex())
+
+
+def _hex_bytes(text: str) -> bytes:
+    try:
+        return bytes.fromhex(text.removeprefix("0x"))
+    except ValueError as error:
+        raise ValueError(f"not verifyProof calldata: not hex ({error})") from None
 
 
 @export_app.command("snarkjs")
 def export_snarkjs(
     calldata: str = typer.Argument(..., help="0x-hex calldata of a verifyProof call, or '-' to read it from stdin."),
     out_dir: Path = typer.Option(Path("."), "-o", "--out-dir", help="Folder for proof.json and public.json."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Decode verifier calldata (say, from an L1 transaction) into snarkjs proof.json and public.json."""
+    check_output_folder(out_dir, ("proof.json", "public.json"), force)
     text = (sys.stdin.read() if calldata == "-" else calldata).strip()
-    try:
-        proof, public_inputs = decode_calldata(bytes.fromhex(text.removeprefix("0x")))
-    except ValueError as error:
-        raise _unusable(f"not verifyProof calldata: {error}") from None
+    proof, public_inputs = decode_calldata(_hex_bytes(text))
     out_dir.mkdir(parents=True, exist_ok=True)
     write_proof(out_dir / "proof.json", proof)
     write_public(out_dir / "public.json", public_inputs)

@@ -36,8 +36,16 @@ def parse_params(params: list[str]) -> dict[str, object]:
     return parsed
 
 
+class CircuitReferenceError(ValueError):
+    """A ``package.module:ClassName`` that does not name a circuit class taking these parameters."""
+
+
 def load(target: str, params: dict[str, object]) -> ConstraintSystem:
-    """An ``.r1cs`` file, or ``package.module:ClassName`` compiled with ``params`` (lint as warnings)."""
+    """An ``.r1cs`` file, or ``package.module:ClassName`` compiled with ``params`` (lint as warnings).
+
+    A module that cannot be imported, a missing class and parameters the
+    class refuses raise :class:`CircuitReferenceError` (exit code 2).
+    """
     if ":" not in target or Path(target).exists():
         if params:
             raise typer.BadParameter("--param applies to circuit classes, not .r1cs files")
@@ -45,8 +53,17 @@ def load(target: str, params: dict[str, object]) -> ConstraintSystem:
 
         return read_r1cs(target)
     module_name, _, class_name = target.partition(":")
-    circuit_class = getattr(importlib.import_module(module_name), class_name)
-    return circuit_class(**params).compile(strict=False)
+    try:
+        circuit_class = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as error:
+        raise CircuitReferenceError(f"cannot load circuit {target}: {error}") from None
+    if not (isinstance(circuit_class, type) and hasattr(circuit_class, "compile")):
+        raise CircuitReferenceError(f"{target} is not a circuit class")
+    try:
+        circuit = circuit_class(**params)
+    except TypeError as error:
+        raise CircuitReferenceError(f"cannot make {target} with parameters {params}: {error}") from None
+    return circuit.compile(strict=False)
 
 
 def gadget_breakdown(cs: ConstraintSystem) -> list[tuple[str, int]]:

@@ -19,6 +19,16 @@ from os import PathLike
 
 import numpy as np
 
+from zkprove.field.params import P, R
+
+#: Primes a file over the wrong field commonly carries, named in the refusal.
+KNOWN_PRIMES = {
+    R: "BN254's scalar field r",
+    P: "BN254's base field p",
+    0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001: "BLS12-381's scalar field r",
+    0xFFFFFFFF00000001: "the Goldilocks prime",
+}
+
 
 class FormatError(ValueError):
     """A malformed or truncated iden3 binary file."""
@@ -131,6 +141,22 @@ class BinFile:
                 raise FormatError(f"{where} at offset {len(self.data)}: missing from the file")
             return None
         return SectionReader(self.data, found[0], where)
+
+
+def prime_name(prime: int) -> str:
+    """``prime`` in words when it is a well-known one, else its decimal value."""
+    return f"{prime} ({KNOWN_PRIMES[prime]})" if prime in KNOWN_PRIMES else str(prime)
+
+
+def read_prime(header: SectionReader, n8: int, expected: int | None) -> int:
+    """The header's ``prime[n8]``; refused unless it is ``expected`` (any prime >= 2 when None)."""
+    at = header.pos
+    prime = header.uint(n8, "prime")
+    if prime < 2:
+        raise header.error(f"prime {prime} is not a field modulus", at)
+    if expected is not None and prime != expected:
+        raise header.error(f"prime is {prime_name(prime)}, expected {prime_name(expected)}", at)
+    return prime
 
 
 def pack_binfile(magic: bytes, version: int, sections: Sequence[tuple[int, bytes]]) -> bytes:

@@ -31,6 +31,7 @@ from os import PathLike
 
 import numpy as np
 
+from ..field.params import R
 from ..r1cs.system import ConstraintSystem, SparseMatrix
 from .binfile import (
     BinFile,
@@ -43,6 +44,7 @@ from .binfile import (
     first_out_of_range,
     load_bytes,
     pack_binfile,
+    read_prime,
 )
 
 MAGIC = b"r1cs"
@@ -111,12 +113,15 @@ def _provenance_bytes(cs: ConstraintSystem) -> bytes:
     return b"".join(parts)
 
 
-def read_r1cs(source: Source) -> ConstraintSystem:
+def read_r1cs(source: Source, prime: int | None = R) -> ConstraintSystem:
     """Load an ``.r1cs`` v1 file (a path or its bytes) into a :class:`ConstraintSystem`.
 
     Raises :class:`FormatError` naming the section and byte offset of any
     malformation: truncation, bad magic or version, inconsistent counts, wire
-    ids or labels out of range, coefficients not below the prime.
+    ids or labels out of range, coefficients not below the prime. With
+    ``prime`` given (BN254's r by default, the field Groth16 here proves
+    over), a file over another field is refused at once, naming both
+    primes; pass ``None`` to accept any.
     """
     binfile = BinFile(load_bytes(source), "r1cs", MAGIC, VERSION)
     for custom in (CUSTOM_GATES_LIST, CUSTOM_GATES_USES):
@@ -128,9 +133,7 @@ def read_r1cs(source: Source) -> ConstraintSystem:
     n8 = header.u32("field size")
     if n8 == 0 or n8 % 8:
         raise header.error(f"field size {n8} is not a positive multiple of 8", header.pos - 4)
-    prime = header.uint(n8, "prime")
-    if prime < 2:
-        raise header.error(f"prime {prime} is not a field modulus", header.pos - n8)
+    prime = read_prime(header, n8, prime)
     n_wires, n_pub_out, n_pub_in, n_prv_in = (
         header.u32(what) for what in ("n_wires", "n_pub_out", "n_pub_in", "n_prv_in")
     )

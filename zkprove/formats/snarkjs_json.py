@@ -16,12 +16,16 @@ first, as in :mod:`zkprove.groth16.data`, the opposite of the EVM's (EIP-197).
 ``vk_alphabeta_12`` is e(alpha, beta), derived data: the reader ignores it
 and the writer computes it the way snarkjs does (see :func:`alphabeta_12`).
 
-Readers take values as they come (a coordinate >= p is the verifier's to
-reject, with its reason) but refuse what cannot be a Groth16 file at all,
-raising :class:`SnarkjsFormatError` with the file and the field.
+The proof and public-input readers take values as they come (a coordinate
+>= p is the verifier's to reject, with its reason) but refuse what cannot
+be a Groth16 file at all, raising :class:`SnarkjsFormatError` with the file
+and the field; the key reader also refuses a key the verifier cannot use.
+Files are parsed within the size, depth and digit limits of
+:mod:`zkprove.formats.bounded_json`.
 """
 
 import json
+import re
 from collections.abc import Sequence
 from os import PathLike
 from typing import Any
@@ -29,7 +33,9 @@ from typing import Any
 from py_ecc import optimized_bn128 as bn
 
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY, Proof, VerifyingKey
+from zkprove.formats.bounded_json import read_json
 from zkprove.l1.curve import P, to_py_ecc_g1, to_py_ecc_g2
+from zkprove.l1.verifier import key_error
 
 PROTOCOL = "groth16"
 CURVE = "bn128"
@@ -44,19 +50,35 @@ BN_X = 4965661367192848881
 SNARKJS_PAIRING_POWER = 2 * BN_X * (6 * BN_X * BN_X + 3 * BN_X + 1)
 
 
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,77}")
+_HEX = re.compile(r"0[xX][0-9a-fA-F]{1,64}")
+
+
 class SnarkjsFormatError(ValueError):
     """A snarkjs JSON document that cannot be a Groth16 proof, key or input list."""
 
 
 def _integer(value: Any, where: str) -> int:
-    """A uint256 from a decimal string (snarkjs) or a JSON integer."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    """A uint256 from a JSON integer or a string: canonical decimal (snarkjs) or 0x-hex.
+
+    The string forms are bounded (78 decimal or 64 hex digits, enough for any
+    uint256) before ``int`` sees them, so no value can hit Python's
+    4,300-digit conversion limit or cost quadratic time.
+    """
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
         number = int(value)
+    elif isinstance(value, str) and _HEX.fullmatch(value):
+        number = int(value, 16)
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value
     else:
-        raise SnarkjsFormatError(f"{where}: expected a non-negative decimal integer, got {value!r}")
-    if not 0 <= number < 1 << 256:
+        raise SnarkjsFormatError(
+            f"{where}: expected a non-negative decimal integer (canonical, at most 78 digits) "
+            f"or 0x-hex (at most 64 digits), got {value!r:.80}"
+        )
+    if number < 0:
+        raise SnarkjsFormatError(f"{where}: expected a non-negative integer, got {number}")
+    if number >= 1 << 256:
         raise SnarkjsFormatError(f"{where}: {number} does not fit in 256 bits")
     return number
 
@@ -151,7 +173,12 @@ def public_to_json(public_inputs: Sequence[int]) -> list[str]:
 
 
 def verifying_key_from_json(document: Any, where: str = "verification_key.json") -> VerifyingKey:
-    """A :class:`VerifyingKey` from a parsed ``verification_key.json``; nPublic must match IC."""
+    """A :class:`VerifyingKey` from a parsed ``verification_key.json``; nPublic must match IC.
+
+    Unlike a proof, a key is refused here when the verifier could not use it
+    (:func:`zkprove.l1.verifier.key_error`: points off the curve or outside the
+    subgroup, and keys under which anyone can forge a proof).
+    """
     _check_header(document, where)
     ic_json = _field(document, "IC", where)
     if not isinstance(ic_json, list) or not ic_json:
@@ -159,13 +186,17 @@ def verifying_key_from_json(document: Any, where: str = "verification_key.json")
     n_public = _integer(_field(document, "nPublic", where), f"{where}: nPublic")
     if n_public != len(ic_json) - 1:
         raise SnarkjsFormatError(f"{where}: nPublic is {n_public} but IC has {len(ic_json)} points")
-    return VerifyingKey(
+    vk = VerifyingKey(
         alpha_g1=_g1(_field(document, "vk_alpha_1", where), f"{where}: vk_alpha_1"),
         beta_g2=_g2(_field(document, "vk_beta_2", where), f"{where}: vk_beta_2"),
         gamma_g2=_g2(_field(document, "vk_gamma_2", where), f"{where}: vk_gamma_2"),
         delta_g2=_g2(_field(document, "vk_delta_2", where), f"{where}: vk_delta_2"),
         ic=[_g1(point, f"{where}: IC[{i}]") for i, point in enumerate(ic_json)],
     )
+    problem = key_error(vk)
+    if problem is not None:
+        raise SnarkjsFormatError(f"{where}: {problem}")
+    return vk
 
 
 def alphabeta_12(alpha: G1, beta: G2) -> list[list[list[str]]]:
@@ -203,11 +234,11 @@ def verifying_key_to_json(vk: VerifyingKey) -> dict:
 
 
 def load_json(path: str | PathLike) -> Any:
-    """Parse a JSON file; a missing, unreadable or malformed file becomes a SnarkjsFormatError."""
+    """Parse a JSON file within :mod:`~zkprove.formats.bounded_json`'s limits; any failure,
+    a missing file included, becomes a SnarkjsFormatError naming the file."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return read_json(path)
+    except (OSError, ValueError) as error:
         raise SnarkjsFormatError(f"{path}: cannot read JSON: {error}") from error
 
 

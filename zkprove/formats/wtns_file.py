@@ -22,6 +22,7 @@ from .binfile import (
     first_out_of_range,
     load_bytes,
     pack_binfile,
+    read_prime,
 )
 
 MAGIC = b"wtns"
@@ -54,9 +55,7 @@ def read_wtns(source: Source, prime: int | None = R) -> list[int]:
     n8 = header.u32("field size")
     if n8 == 0 or n8 % 8:
         raise header.error(f"field size {n8} is not a positive multiple of 8", header.pos - 4)
-    file_prime = header.uint(n8, "prime")
-    if file_prime < 2 or (prime is not None and file_prime != prime):
-        raise header.error(f"prime {file_prime} is not the expected {prime}", header.pos - n8)
+    file_prime = read_prime(header, n8, prime)
     n_witness = header.u32("witness count")
     header.expect_end()
     section = binfile.section(VALUES, "values")

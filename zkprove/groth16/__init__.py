@@ -4,7 +4,8 @@
 ``prove(pk, witness)`` makes a proof, and :func:`zkprove.l1.verifier.verify`
 checks it as the L1 contract would. Modules, one per phase as in arkworks'
 ark-groth16: :mod:`.data` (proof, verifying key), :mod:`.qap` (R1CS to QAP),
-:mod:`.keys` (proving key and its file), :mod:`.fixed_base`, :mod:`.generator`
+:mod:`.keys` (proving key), :mod:`.key_file` (its file),
+:mod:`.key_sanity` (forgeable verifying keys), :mod:`.fixed_base`, :mod:`.generator`
 (the dev setup; not named ``setup``, which would shadow the function
 :func:`setup` on this package once loaded), :mod:`.prover`.
 
@@ -18,7 +19,7 @@ from typing import Any
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY, Fq2, Proof, VerifyingKey
 
 _LAZY = {
-    "KeyFormatError": "keys", "ProvingKey": "keys", "load_proving_key": "keys", "save_proving_key": "keys",
+    "KeyFormatError": "keys", "ProvingKey": "keys", "load_proving_key": "key_file", "save_proving_key": "key_file",
     "WrongKey": "prover", "prove": "prover",
     "QAP": "qap", "domain_size": "qap",
     "ToxicWaste": "generator", "ToxicWasteWarning": "generator", "keys_from_toxic_waste": "generator",

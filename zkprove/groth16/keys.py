@@ -26,28 +26,15 @@ zero. The key also carries the constraint system's QAP
 it and reduces it with it, so proving needs nothing but key and witness, and
 ``key.qap.digest`` names the constraint system the key was made for.
 
-**File format**, version 1: an uncompressed numpy ``.npz`` archive, read
-with ``allow_pickle=False``. Member ``header`` is UTF-8 JSON (as uint8)::
-
-    {"format": "zkprove-groth16-proving-key", "version": 1, "n_wires": ...,
-     "n_public": ..., "n_constraints": ..., "domain_size": ..., "qap_digest": "<hex>"}
-
-The other members are the table's fields under their names, the verifying
-key as ``vk_alpha_g1``, ``vk_beta_g2``, ``vk_gamma_g2``, ``vk_delta_g2``,
-``vk_ic``, and the QAP as ``{a,b,c}_indptr``, ``{a,b,c}_wires`` (int64) and
-``{a,b,c}_coeffs`` (uint64 ``(nnz, 4)``, Montgomery). Loading checks the
-header, every shape, and the QAP against its recorded digest; the points
-are validated (on curve, G2 subgroup) once, when the prover first prepares
-its MSM bases (:meth:`ProvingKey.msm_bases`).
+The key's file format, and the checks on reading one, are in
+:mod:`zkprove.groth16.key_file`; the points are validated (on curve, G2
+subgroup) once, when the prover first prepares its MSM bases
+(:meth:`ProvingKey.msm_bases`).
 """
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
 from dataclasses import dataclass, field
-from os import PathLike
 
 import numpy as np
 
@@ -57,16 +44,14 @@ from zkprove.field import fq2
 from .data import G1 as G1Point
 from .data import G2 as G2Point
 from .data import VerifyingKey
-from .qap import QAP, Matrix
+from .qap import QAP
 
-FORMAT = "zkprove-groth16-proving-key"
-VERSION = 1
 _G1_SHAPE = (2, 4)
 _G2_SHAPE = (2, 2, 4)
 
 
 class KeyFormatError(ValueError):
-    """A proving-key file that is not one, is of another version, or is inconsistent."""
+    """A proving key (or its file) that is not one, is of another version, or is inconsistent."""
 
 
 @dataclass(frozen=True)
@@ -168,96 +153,3 @@ def g2_to_ints(point: np.ndarray) -> G2Point:
     """An affine ``(2, 2, 4)`` Montgomery G2 point as ``((x_re, x_im), (y_re, y_im))``."""
     x_re, x_im, y_re, y_im = fq2.fq_to_ints(point)
     return ((x_re, x_im), (y_re, y_im))
-
-
-def _g1_array(points: list[G1Point]) -> np.ndarray:
-    return fq2.fq_from_ints([c for p in points for c in p]).reshape(-1, *_G1_SHAPE)
-
-
-def _g2_array(points: list[G2Point]) -> np.ndarray:
-    return fq2.fq_from_ints([c for p in points for xy in p for c in xy]).reshape(-1, *_G2_SHAPE)
-
-
-_POINT_FIELDS = (
-    "alpha_g1", "beta_g1", "beta_g2", "delta_g1", "delta_g2",
-    "a_query", "b_g1_query", "b_g2_query", "h_query", "l_query",
-)
-_MATRICES = ("a", "b", "c")
-
-
-def save_proving_key(pk: ProvingKey, path: str | PathLike) -> None:
-    """Write ``pk`` in the version-1 file format (see the module doc)."""
-    header = {
-        "format": FORMAT, "version": VERSION, "n_wires": pk.n_wires, "n_public": pk.n_public,
-        "n_constraints": pk.n_constraints, "domain_size": pk.domain_size, "qap_digest": pk.qap.digest,
-    }
-    arrays = {"header": np.frombuffer(json.dumps(header).encode(), np.uint8)}
-    arrays.update({name: getattr(pk, name) for name in _POINT_FIELDS})
-    arrays["vk_alpha_g1"] = _g1_array([pk.vk.alpha_g1])
-    arrays["vk_beta_g2"] = _g2_array([pk.vk.beta_g2])
-    arrays["vk_gamma_g2"] = _g2_array([pk.vk.gamma_g2])
-    arrays["vk_delta_g2"] = _g2_array([pk.vk.delta_g2])
-    arrays["vk_ic"] = _g1_array(list(pk.vk.ic))
-    for name in _MATRICES:
-        matrix = getattr(pk.qap, name)
-        for part in ("indptr", "wires", "coeffs"):
-            arrays[f"{name}_{part}"] = getattr(matrix, part)
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)
-
-
-def load_proving_key(path: str | PathLike) -> ProvingKey:
-    """Read a proving key written by :func:`save_proving_key`; KeyFormatError if it is not one."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-        raise KeyFormatError(f"{path}: not a zkprove proving key ({error})") from None
-    header = _header(arrays, path)
-    missing = [name for name in _POINT_FIELDS + ("vk_alpha_g1", "vk_beta_g2", "vk_gamma_g2", "vk_delta_g2", "vk_ic")
-               + tuple(f"{m}_{part}" for m in _MATRICES for part in ("indptr", "wires", "coeffs"))
-               if name not in arrays]
-    if missing:
-        raise KeyFormatError(f"{path}: missing members {missing}")
-    qap = QAP(
-        n_wires=header["n_wires"], n_public=header["n_public"], n_constraints=header["n_constraints"],
-        domain_size=header["domain_size"],
-        **{m: _matrix(arrays, m, path) for m in _MATRICES},
-    )
-    if qap.digest != header["qap_digest"]:
-        raise KeyFormatError(f"{path}: the constraint matrices do not match the recorded digest")
-    vk = VerifyingKey(
-        alpha_g1=g1_to_ints(arrays["vk_alpha_g1"][0]),
-        beta_g2=g2_to_ints(arrays["vk_beta_g2"][0]),
-        gamma_g2=g2_to_ints(arrays["vk_gamma_g2"][0]),
-        delta_g2=g2_to_ints(arrays["vk_delta_g2"][0]),
-        ic=[g1_to_ints(p) for p in arrays["vk_ic"]],
-    )
-    return ProvingKey(
-        vk=vk, n_wires=header["n_wires"], n_public=header["n_public"], domain_size=header["domain_size"],
-        qap=qap, **{name: arrays[name] for name in _POINT_FIELDS},
-    )
-
-
-def _matrix(arrays: dict[str, np.ndarray], name: str, path: str | PathLike) -> Matrix:
-    indptr, wires, coeffs = (arrays[f"{name}_{part}"] for part in ("indptr", "wires", "coeffs"))
-    if indptr.dtype != np.int64 or wires.dtype != np.int64 or indptr.ndim != 1 or wires.ndim != 1:
-        raise KeyFormatError(f"{path}: matrix {name} indptr and wires must be 1-D int64")
-    if coeffs.dtype != np.uint64 or coeffs.shape != (len(wires), 4):
-        raise KeyFormatError(f"{path}: matrix {name} coeffs must be uint64 ({len(wires)}, 4), got {coeffs.shape}")
-    return Matrix(indptr, wires, coeffs)
-
-
-def _header(arrays: dict[str, np.ndarray], path: str | PathLike) -> dict:
-    try:
-        header = json.load(io.BytesIO(arrays["header"].tobytes()))
-    except (KeyError, ValueError) as error:
-        raise KeyFormatError(f"{path}: no readable header ({error})") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise KeyFormatError(f"{path}: not a zkprove proving key")
-    if header.get("version") != VERSION:
-        raise KeyFormatError(f"{path}: key format version {header.get('version')}, this zkprove reads {VERSION}")
-    for name in ("n_wires", "n_public", "n_constraints", "domain_size"):
-        if not isinstance(header.get(name), int) or header[name] < 0:
-            raise KeyFormatError(f"{path}: header field {name} is {header.get(name)!r}")
-    return header

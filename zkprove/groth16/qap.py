@@ -116,7 +116,10 @@ class QAP:
             return "indptr is not a valid CSR row pointer"
         if len(m.wires) and (m.wires.min() < 0 or m.wires.max() >= self.n_wires):
             return f"a wire index lies outside [0, {self.n_wires})"
-        Fr.validate(m.coeffs, "coefficients")
+        try:
+            Fr.validate(m.coeffs, "coefficient")
+        except ValueError as error:
+            return str(error)
         return None
 
     @classmethod

@@ -34,6 +34,7 @@ from zkprove.l1.curve import R
 from zkprove.l1.encoding import keccak256, pack_words, pairing_input, proof_words
 from zkprove.l1.gas import batch_precompile_gas
 from zkprove.l1.precompiles import ec_pairing, mul_point, sum_points
+from zkprove.l1.values import MalformedValue, coerce_inputs, coerce_key, coerce_proof
 from zkprove.l1.verifier import PAIRING_FAILED, VALID, precheck
 
 
@@ -96,10 +97,27 @@ def find_failing(indices: Sequence[int], holds: Callable[[Sequence[int]], bool])
     return failing + find_failing(right, holds)
 
 
+def _coerced(proofs: Sequence, public_inputs: Sequence) -> tuple[list, list, list[str | None]]:
+    """Each proof and input list as plain ints (:mod:`zkprove.l1.values`), or the reason it is not."""
+    coerced_proofs, coerced_inputs, reasons = [], [], []
+    for proof, inputs in zip(proofs, public_inputs):
+        try:
+            coerced_proofs.append(coerce_proof(proof))
+            coerced_inputs.append(coerce_inputs(inputs))
+            reasons.append(None)
+        except MalformedValue as error:
+            coerced_proofs.append(None)
+            coerced_inputs.append(None)
+            reasons.append(str(error))
+    return coerced_proofs, coerced_inputs, reasons
+
+
 def verify_batch(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Sequence[Sequence[int]],
                  arithmetic: str | Arithmetic = "native") -> BatchReport:
     """Verify n proofs under one key with one pairing check; name the bad ones if it fails.
 
+    Never raises on bad values: a proof or input list that is not made of
+    integers in the right shape gets its reason, like any other rejection.
     Proofs that fail the precompiles' checks are named without a pairing and
     the rest are checked as a batch; only if that batch fails is it halved
     until the false proofs are found (:func:`find_failing`). ``arithmetic``
@@ -109,8 +127,14 @@ def verify_batch(vk: VerifyingKey, proofs: Sequence[Proof], public_inputs: Seque
     if len(proofs) != len(public_inputs) or not proofs:
         reason = f"need one or more proofs and one input list each: got {len(proofs)} and {len(public_inputs)}"
         return BatchReport(ok=False, reason=reason, bad=(), precompile_gas=0)
+    try:
+        vk = coerce_key(vk)
+    except MalformedValue as error:
+        return BatchReport(ok=False, reason=str(error), bad=tuple(range(len(proofs))), precompile_gas=0,
+                           reasons=(str(error),) * len(proofs))
     gas = batch_precompile_gas(len(proofs), max(vk.n_public, 0))
-    reasons = [precheck(vk, x, p, arithmetic) for p, x in zip(proofs, public_inputs)]
+    proofs, public_inputs, reasons = _coerced(proofs, public_inputs)
+    reasons = [reason or precheck(vk, x, p, arithmetic) for p, x, reason in zip(proofs, public_inputs, reasons)]
     clean = [i for i, reason in enumerate(reasons) if reason is None]
 
     def holds(subset: Sequence[int]) -> bool:

@@ -10,6 +10,7 @@ from zkprove.groth16.data import G1, G2, VerifyingKey
 from zkprove.l1.curve import P, R
 from zkprove.l1.encoding import g1_words, g2_words
 from zkprove.l1.solidity_template import ACCUMULATE_LINE, CONSTANT_LINE, CONTRACT, INPUT_PARAMETER
+from zkprove.l1.values import coerce_key
 from zkprove.l1.verifier import key_error
 
 DEFAULT_CONTRACT_NAME = "Groth16Verifier"
@@ -25,10 +26,16 @@ def _g2_constants(name: str, point: G2) -> list[str]:
 
 
 def render_verifier(vk: VerifyingKey, contract_name: str = DEFAULT_CONTRACT_NAME) -> str:
-    """Solidity source of a verifier for this key; ValueError for a key the precompiles would refuse."""
+    """Solidity source of a verifier for this key.
+
+    ValueError for a key :func:`~zkprove.l1.verifier.key_error` refuses: one the
+    precompiles would reject, or one under which anyone could forge a proof
+    (a contract cannot be more careful than the key it is built from).
+    """
     problem = key_error(vk)
     if problem is not None:
         raise ValueError(problem)
+    vk = coerce_key(vk)
     if not contract_name.isidentifier():
         raise ValueError(f"{contract_name!r} is not a valid contract name")
     constants = _g1_constants("ALPHA", vk.alpha_g1)

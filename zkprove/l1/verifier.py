@@ -14,7 +14,8 @@ by the same steps on the same bytes:
 Before any pairing, every point is checked against the precompiles' rules,
 so a rejection names the offending element ("proof.b: not in the order-r
 subgroup of G2") instead of a failed call. Nothing here raises on a bad
-proof: the answer is a :class:`VerificationReport`.
+proof, key or input list, whatever its types: the answer is a
+:class:`VerificationReport`.
 """
 
 from collections.abc import Sequence
@@ -22,11 +23,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from zkprove.groth16.data import G1, Proof, VerifyingKey
+from zkprove.groth16.key_sanity import degenerate_key_error
 from zkprove.l1.arithmetic import NATIVE, Arithmetic, arithmetic_named
 from zkprove.l1.curve import P, R, g1_error, g2_error
 from zkprove.l1.encoding import encode_calldata, pack_words, pairing_input
 from zkprove.l1.gas import GasEstimate, verify_gas
 from zkprove.l1.precompiles import ec_pairing, mul_point, sum_points
+from zkprove.l1.values import MalformedValue, coerce_call, coerce_key
 
 VALID = "valid"
 PAIRING_FAILED = "pairing check failed: the proof does not match these public inputs under this key"
@@ -47,13 +50,28 @@ class VerificationReport:
     calldata_bytes: int | None
 
 
-@lru_cache(maxsize=64)
 def key_error(vk: VerifyingKey, arithmetic: Arithmetic = NATIVE) -> str | None:
     """Why this verifying key cannot be used, or None.
 
-    Cached per key and arithmetic (both hashable): a coordinator verifying
-    many proofs under one key pays the G2 subgroup checks once.
+    Refused: a key that is not made of integers in the right shape
+    (:mod:`zkprove.l1.values`), an empty IC, points the precompiles would
+    reject (off the curve, coordinates >= p, G2 outside the subgroup), and
+    the keys under which anyone can forge proofs
+    (:func:`zkprove.groth16.key_sanity.degenerate_key_error`: alpha, beta,
+    gamma or delta at infinity, two of beta, gamma, delta equal or opposite,
+    an IC[i >= 1] at infinity or equal or opposite to another).
     """
+    try:
+        vk = coerce_key(vk)
+    except MalformedValue as error:
+        return str(error)
+    return _checked_key_error(vk, arithmetic)
+
+
+@lru_cache(maxsize=64)
+def _checked_key_error(vk: VerifyingKey, arithmetic: Arithmetic) -> str | None:
+    """:func:`key_error` on a coerced key, cached per key and arithmetic (both hashable): a
+    coordinator verifying many proofs under one key pays the G2 subgroup checks once."""
     if not vk.ic:
         return "verifying key: IC is empty (it needs one point more than there are public inputs)"
     named = [("alpha", vk.alpha_g1, g1_error)] + [(f"IC[{i}]", p, g1_error) for i, p in enumerate(vk.ic)]
@@ -62,7 +80,7 @@ def key_error(vk: VerifyingKey, arithmetic: Arithmetic = NATIVE) -> str | None:
         problem = check(point, arithmetic)
         if problem is not None:
             return f"verifying key {name}: {problem}"
-    return None
+    return degenerate_key_error(vk)
 
 
 def precheck(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof,
@@ -71,8 +89,10 @@ def precheck(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof,
 
     Covers the key, the input count, inputs >= r, and the proof's points
     (coordinates >= p, off-curve points, G2 points outside the subgroup).
+    The values must be plain ints in tuples, as :func:`~zkprove.l1.values.coerce_call`
+    returns them (:func:`verify` coerces first; a caller of this function should too).
     """
-    problem = key_error(vk, arithmetic)
+    problem = _checked_key_error(vk, arithmetic)
     if problem is not None:
         return problem
     if len(public_inputs) != vk.n_public:
@@ -124,11 +144,18 @@ def verify(vk: VerifyingKey, public_inputs: Sequence[int], proof: Proof,
            arithmetic: str | Arithmetic = "native") -> VerificationReport:
     """Verify a Groth16 proof exactly as the L1 contract does, with its gas and calldata size.
 
-    ``arithmetic`` picks the curve arithmetic under the precompile models:
-    "native" (numba, milliseconds) or "py_ecc" (the pure-Python reference,
-    about half a second); the verdict and its reason are the same.
+    Never raises on bad values: a key, proof or input list that is not made of
+    integers in the right shape is reported (gas None: no contract could even
+    receive it), like any other reason to reject. ``arithmetic`` picks the
+    curve arithmetic under the precompile models: "native" (numba,
+    milliseconds) or "py_ecc" (the pure-Python reference, about half a
+    second); the verdict and its reason are the same.
     """
     arithmetic = arithmetic_named(arithmetic)
+    try:
+        vk, public_inputs, proof = coerce_call(vk, public_inputs, proof)
+    except MalformedValue as error:
+        return VerificationReport(ok=False, reason=str(error), gas=None, calldata_bytes=None)
     calldata = _receivable_calldata(vk, public_inputs, proof)
     reason = precheck(vk, public_inputs, proof, arithmetic)
     if reason is None and not pairing_holds(vk, public_inputs, proof, arithmetic):

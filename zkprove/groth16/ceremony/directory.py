@@ -23,7 +23,8 @@ from zkprove.formats.r1cs_file import write_r1cs
 from zkprove.r1cs.system import ConstraintSystem
 from zkprove.timing import StepTimer
 
-from ..keys import ProvingKey, load_proving_key, save_proving_key
+from ..key_file import load_proving_key, save_proving_key
+from ..keys import ProvingKey
 from . import phase1, phase2
 from .transcript import Phase1Step, Phase2Step, phase1_bytes, phase2_bytes, read_phase1
 
@@ -110,11 +111,11 @@ def init_phase2(root: Path, cs: ConstraintSystem, timer: StepTimer | None = None
 
 
 def last_key(root: Path) -> tuple[int, ProvingKey]:
-    """(index, key) of the last phase-2 step."""
+    """(index, key) of the last phase-2 step (the initial one, delta = gamma, included)."""
     count = step_count(root, PHASE2)
     if not count:
         raise ValueError(f"{root} has no phase 2; start it with init_phase2")
-    return count - 1, load_proving_key(key_path(root, count - 1))
+    return count - 1, load_proving_key(key_path(root, count - 1), allow_degenerate=True)
 
 
 def contribute_phase2(root: Path, name: str, secret: int | None = None) -> Path:

@@ -31,7 +31,9 @@ from zkprove.formats.r1cs_file import read_r1cs
 from zkprove.pairing import pairing_check
 from zkprove.timing import StepTimer
 
-from ..keys import KeyFormatError, ProvingKey, load_proving_key
+from ..key_file import load_proving_key
+from ..key_sanity import degenerate_key_error
+from ..keys import KeyFormatError, ProvingKey
 from . import phase1, phase2
 from .directory import (
     PHASE1,
@@ -90,6 +92,12 @@ def _accumulators_equal(a: phase1.Accumulator, b: phase1.Accumulator) -> bool:
     return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
 
 
+def _unfinished_key(path: Path) -> ProvingKey:
+    """A phase-2 key as the ceremony writes it: the initial one has delta = gamma, and only
+    the final key must be one no prover can forge with (checked after the walk)."""
+    return load_proving_key(path, allow_degenerate=True)
+
+
 def _read(phase: int, index: int, path: Path, reader):
     try:
         return reader(path)
@@ -139,7 +147,7 @@ def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progres
     with timer.step("recompute_initial_key"):
         expected = phase2.initialize(acc, cs)
     path = key_path(root, 0)
-    before = _read(2, 0, path, load_proving_key)
+    before = _read(2, 0, path, _unfinished_key)
     problem = phase2.unchanged_problem(expected, before)
     if problem is None and not all(np.array_equal(getattr(expected, n), getattr(before, n)) for n in phase2.UPDATED):
         problem = "delta, h_query or l_query differ from the recomputed initial key"
@@ -148,7 +156,7 @@ def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progres
     names = []
     for index in range(1, count):
         path = key_path(root, index)
-        after = _read(2, index, path, load_proving_key)
+        after = _read(2, index, path, _unfinished_key)
         step = _read(2, index, proof_path(root, index), read_phase2)
         if step.index != index:
             raise _fail(2, index, proof_path(root, index), f"the file says it is step {step.index}")
@@ -157,6 +165,9 @@ def verify_phase2(root: Path, acc: phase1.Accumulator, timer: StepTimer, progres
         before = after
         if progress is not None:
             progress(index, count - 1, f"phase 2, contribution {index}")
+    problem = degenerate_key_error(before.vk)
+    if problem is not None:
+        raise _fail(2, count - 1, key_path(root, count - 1), f"the final key is unusable: {problem}")
     return before, names
 
 

@@ -1,0 +1,59 @@
+"""Output paths, checked before a command does its work.
+
+A proof or a setup that takes minutes should not fail at the end because
+``-o`` names a folder that does not exist, a file that is read-only, or a
+file the user did not mean to replace. Each check raises
+:class:`OutputPathError` (a ValueError, so exit code 2) naming the path.
+"""
+
+import os
+from pathlib import Path
+
+
+class OutputPathError(ValueError):
+    """An output path that cannot or may not be written."""
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path.cwd()
+
+
+def check_output_file(path: Path, force: bool) -> Path:
+    """``path`` may be written: its folder exists and is writable; an existing file needs ``force``."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputPathError(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise OutputPathError(f"cannot write {path}: it is a folder")
+    if path.exists():
+        if not force:
+            raise OutputPathError(f"{path} exists; pass --force to overwrite it")
+        if not os.access(path, os.W_OK):
+            raise OutputPathError(f"cannot overwrite {path}: not writable")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputPathError(f"cannot write {path}: folder {folder} is not writable")
+    return path
+
+
+def check_output_folder(folder: Path, names: tuple[str, ...], force: bool) -> tuple[Path, ...]:
+    """``folder/name`` for each name may be written; ``folder`` itself may still be created.
+
+    The folder must be a folder if it exists, and otherwise its nearest existing
+    ancestor must be a writable folder (it is made, with its parents, on write).
+    """
+    if folder.exists():
+        if not folder.is_dir():
+            raise OutputPathError(f"cannot write into {folder}: it is a file, not a folder")
+        return tuple(check_output_file(folder / name, force) for name in names)
+    ancestor = _nearest_existing(folder)
+    if not ancestor.is_dir():
+        raise OutputPathError(f"cannot create {folder}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputPathError(f"cannot create {folder}: {ancestor} is not writable")
+    return tuple(folder / name for name in names)
+
+
+FORCE_HELP = "Overwrite output files that already exist."
