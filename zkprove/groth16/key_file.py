@@ -62,15 +62,13 @@ from os import PathLike
 import numpy as np
 
 from zkprove.curve import G1, G2
-from zkprove.field import Fq, fq2
+from zkprove.field import Fq
 from zkprove.field import arrays as field_arrays
 from zkprove.formats.bounded_json import parse_json
 
-from .data import G1 as G1Point
-from .data import G2 as G2Point
 from .data import VerifyingKey
 from .key_sanity import degenerate_key_error
-from .keys import KeyFormatError, ProvingKey, g1_to_ints, g2_to_ints
+from .keys import KeyFormatError, ProvingKey, g1_array, g1_to_ints, g2_array, g2_to_ints
 from .qap import QAP, Matrix
 
 FORMAT = "zkprove-groth16-proving-key"
@@ -89,14 +87,6 @@ _DTYPES = {"uint8": np.dtype("<u1"), "uint64": np.dtype("<u8"), "int64": np.dtyp
 _P_LIMBS = np.array(Fq.spec.modulus, dtype=np.uint64)
 
 
-def _g1_array(points: list[G1Point]) -> np.ndarray:
-    return fq2.fq_from_ints([c for p in points for c in p]).reshape(-1, *_G1)
-
-
-def _g2_array(points: list[G2Point]) -> np.ndarray:
-    return fq2.fq_from_ints([c for p in points for xy in p for c in xy]).reshape(-1, *_G2)
-
-
 def save_proving_key(pk: ProvingKey, path: str | PathLike) -> None:
     """Write ``pk`` in the version-1 file format (see the module doc)."""
     header = {
@@ -105,11 +95,11 @@ def save_proving_key(pk: ProvingKey, path: str | PathLike) -> None:
     }
     arrays = {"header": np.frombuffer(json.dumps(header).encode(), np.uint8)}
     arrays.update({name: getattr(pk, name) for name in _POINT_FIELDS})
-    arrays["vk_alpha_g1"] = _g1_array([pk.vk.alpha_g1])
-    arrays["vk_beta_g2"] = _g2_array([pk.vk.beta_g2])
-    arrays["vk_gamma_g2"] = _g2_array([pk.vk.gamma_g2])
-    arrays["vk_delta_g2"] = _g2_array([pk.vk.delta_g2])
-    arrays["vk_ic"] = _g1_array(list(pk.vk.ic))
+    arrays["vk_alpha_g1"] = g1_array([pk.vk.alpha_g1])
+    arrays["vk_beta_g2"] = g2_array([pk.vk.beta_g2])
+    arrays["vk_gamma_g2"] = g2_array([pk.vk.gamma_g2])
+    arrays["vk_delta_g2"] = g2_array([pk.vk.delta_g2])
+    arrays["vk_ic"] = g1_array(list(pk.vk.ic))
     for name in _MATRICES:
         matrix = getattr(pk.qap, name)
         for part in ("indptr", "wires", "coeffs"):

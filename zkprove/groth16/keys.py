@@ -34,6 +34,7 @@ subgroup) once, when the prover first prepares its MSM bases
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,6 +142,16 @@ class ProvingKey:
                 c=QueryBases.prepare(G1, np.concatenate([self.l_query, self.h_query])),
             )
         return self._msm_bases
+
+
+def g1_array(points: Sequence[G1Point]) -> np.ndarray:
+    """Plain-int affine G1 points as a Montgomery ``(n, 2, 4)`` array, infinity (0, 0) included."""
+    return fq2.fq_from_ints(c for p in points for c in p).reshape(-1, 2, 4)
+
+
+def g2_array(points: Sequence[G2Point]) -> np.ndarray:
+    """Plain-int affine G2 points as a Montgomery ``(n, 2, 2, 4)`` array, infinity included."""
+    return fq2.fq_from_ints(c for p in points for xy in p for c in xy).reshape(-1, 2, 2, 4)
 
 
 def g1_to_ints(point: np.ndarray) -> G1Point:

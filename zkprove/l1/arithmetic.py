@@ -29,9 +29,10 @@ from py_ecc import optimized_bn128 as bn
 from zkprove.curve import points as pt
 from zkprove.curve.kernels import load_affine, store_affine
 from zkprove.curve.subgroup import in_g2
-from zkprove.field.fq2 import fq_from_ints, fq_to_ints
+from zkprove.field.fq2 import fq_to_ints
 from zkprove.field.params import R, int_to_limbs
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY
+from zkprove.groth16.keys import g1_array, g2_array
 from zkprove.pairing import miller_loop, prepared_lines, prepared_pairing_check
 from zkprove.pairing.miller import N_LINES
 
@@ -60,14 +61,6 @@ class Arithmetic(Protocol):
 
     def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
         """prod e(P_i, Q_i) = 1 for valid points (the empty product is 1)."""
-
-
-def _g1_array(points: Sequence[G1]) -> np.ndarray:
-    return fq_from_ints(v for point in points for v in point).reshape(-1, 2, 4)
-
-
-def _g2_array(points: Sequence[G2]) -> np.ndarray:
-    return fq_from_ints(v for point in points for coordinate in point for v in coordinate).reshape(-1, 2, 2, 4)
 
 
 def _g1_point(arr: np.ndarray) -> G1:
@@ -100,7 +93,7 @@ def _mul_into(points, scalar, out):
 @lru_cache(maxsize=256)
 def _lines(q: G2) -> np.ndarray:
     """The prepared Miller-loop lines of a G2 point, kept: a verifier meets its key's gamma and delta every call."""
-    return prepared_lines(_g2_array([q]))
+    return prepared_lines(g2_array([q]))
 
 
 class RepeatedPairs:
@@ -128,7 +121,7 @@ class RepeatedPairs:
         value = self._pairs.pop(pair)
         if value is None:
             p, q = pair
-            value = miller_loop(_g1_array([p]), _g2_array([q]))
+            value = miller_loop(g1_array([p]), g2_array([q]))
         self._pairs[pair] = value
         return value
 
@@ -147,22 +140,22 @@ class NativeArithmetic:
         self.repeated = RepeatedPairs()
 
     def g1_on_curve(self, point: G1) -> bool:
-        return bool(_on_curve(_g1_array([point])))
+        return bool(_on_curve(g1_array([point])))
 
     def g2_on_twist(self, point: G2) -> bool:
-        return bool(_on_curve(_g2_array([point])))
+        return bool(_on_curve(g2_array([point])))
 
     def g2_in_subgroup(self, point: G2) -> bool:
-        return bool(_in_subgroup(_g2_array([point])))
+        return bool(_in_subgroup(g2_array([point])))
 
     def g1_add(self, p: G1, q: G1) -> G1:
         out = np.empty((1, 2, 4), np.uint64)
-        _add_into(_g1_array([p, q]), out)
+        _add_into(g1_array([p, q]), out)
         return _g1_point(out)
 
     def g1_mul(self, p: G1, scalar: int) -> G1:
         out = np.empty((1, 2, 4), np.uint64)
-        _mul_into(_g1_array([p]), np.array(int_to_limbs(scalar), np.uint64), out)
+        _mul_into(g1_array([p]), np.array(int_to_limbs(scalar), np.uint64), out)
         return _g1_point(out)
 
     def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
@@ -179,7 +172,7 @@ class NativeArithmetic:
                 kept.append(value)
         lines = np.stack([_lines(q) for _, q in fresh]) if fresh else np.empty((0, N_LINES, 3, 2, 4), np.uint64)
         values = np.stack(kept) if kept else np.empty((0, 2, 3, 2, 4), np.uint64)
-        return prepared_pairing_check(_g1_array([p for p, _ in fresh]), lines, values)
+        return prepared_pairing_check(g1_array([p for p, _ in fresh]), lines, values)
 
 
 class PyEccArithmetic:
@@ -221,7 +214,7 @@ def warm_up() -> None:
     g2 = from_py_ecc_g2(bn.G2)
     assert NATIVE.g1_on_curve(g1) and NATIVE.g2_on_twist(g2) and NATIVE.g2_in_subgroup(g2)
     assert NATIVE.g1_add(g1, g1) == NATIVE.g1_mul(g1, 2)
-    assert not prepared_pairing_check(_g1_array([g1]), _lines(g2)[None], np.empty((0, 2, 3, 2, 4), np.uint64))
+    assert not prepared_pairing_check(g1_array([g1]), _lines(g2)[None], np.empty((0, 2, 3, 2, 4), np.uint64))
 _BY_NAME = {a.name: a for a in (NATIVE, PY_ECC)}
 
 
