@@ -241,7 +241,30 @@ def test_phase2_changed_query_outside_delta_is_named(copy, final_accumulator):
 def test_phase2_initial_key_must_be_the_recomputed_one(copy, final_accumulator):
     key = load_proving_key(directory.key_path(copy, 0), allow_degenerate=True)
     rewrite_key(copy, 0, b_g2_query=G2.scalar_mul(key.b_g2_query, [3] * len(key.b_g2_query)))
-    expect_failure(lambda: verify_p2(copy, final_accumulator), 2, 0, "b_g2_query changed")
+    expect_failure(lambda: verify_p2(copy, final_accumulator), 2, 0, "b_g2_query is not the circuit's B")
+
+
+@pytest.mark.parametrize(("field", "named"), [
+    ("a_query", "a_query is not"), ("b_g1_query", "b_g1_query is not"), ("b_g2_query", "b_g2_query is not"),
+    ("l_query", "IC and l_query are not"), ("h_query", "h_query differs"),
+])
+def test_one_wrong_point_anywhere_in_the_initial_key_is_caught(copy, final_accumulator, field, named):
+    """The random-combination check of the first key catches a single point moved to twice itself."""
+    key = load_proving_key(directory.key_path(copy, 0), allow_degenerate=True)
+    group = G2 if "g2" in field else G1
+    points = getattr(key, field).copy()
+    index = len(points) // 2
+    points[index] = group.add(points[index : index + 1], points[index : index + 1])[0]
+    rewrite_key(copy, 0, **{field: points})
+    expect_failure(lambda: verify_p2(copy, final_accumulator), 2, 0, named)
+
+
+def test_a_wrong_ic_point_in_the_initial_key_is_caught(copy, final_accumulator):
+    key = load_proving_key(directory.key_path(copy, 0), allow_degenerate=True)
+    ic = list(key.vk.ic)
+    ic[0] = ic[1]
+    rewrite_key(copy, 0, vk=dataclasses.replace(key.vk, ic=ic))
+    expect_failure(lambda: verify_p2(copy, final_accumulator), 2, 0, "IC and l_query are not")
 
 
 def test_phase2_truncated_key_is_named(copy, final_accumulator):
