@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py_ecc.fields import bn128_FQ2 as FQ2
 
-from zkprove.field import fq2
-from zkprove.field.params import P, limbs_to_int
+from zkprove.field import fq2, wide
+from zkprove.field.params import FQ_SPEC, P, int_to_limbs, limbs_to_int
 
 _R_INV = pow(1 << 256, -1, P)
 elements = st.tuples(st.integers(0, P - 1), st.integers(0, P - 1))
@@ -81,3 +81,26 @@ def test_array_round_trip():
 def test_from_ints_rejects_unreduced():
     with pytest.raises(ValueError):
         fq2.from_ints([(0, 0), (P, 1)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(elements, edge_values), st.one_of(elements, edge_values))
+def test_lazy_reduced_product_is_canonical(a, b):
+    """Both parts of a product come out fully reduced (below p), as equality tests need."""
+    assert all(limbs_to_int(part) < P for part in fq2.mul(kernel(a), kernel(b)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, P - 1), st.integers(0, P - 1), st.integers(0, P * (1 << 256) - 1))
+def test_wide_product_and_reduction_match_python_ints(x, y, t):
+    """product is exact, reduce is REDC into [0, p) for any t < p * 2^256, sub_mod stays congruent and in range."""
+    def limbs8(value):
+        return int_to_limbs(value % (1 << 256)) + int_to_limbs(value >> 256)
+
+    def value8(limbs):
+        return limbs_to_int(limbs[:4]) + (limbs_to_int(limbs[4:]) << 256)
+
+    assert value8(wide.product(int_to_limbs(x), int_to_limbs(y))) == x * y
+    assert limbs_to_int(wide.reduce(limbs8(t), FQ_SPEC)) == t * _R_INV % P
+    difference = value8(wide.sub_mod(limbs8(x * x), limbs8(y * y), FQ_SPEC.modulus))
+    assert difference % P == (x * x - y * y) % P and 0 <= difference < P << 256

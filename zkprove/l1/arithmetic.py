@@ -28,9 +28,10 @@ from py_ecc import optimized_bn128 as bn
 
 from zkprove.curve import points as pt
 from zkprove.curve.kernels import load_affine, store_affine
+from zkprove.curve.glv import glv_mul, split_limbs
 from zkprove.curve.subgroup import in_g2
 from zkprove.field.fq2 import fq_to_ints
-from zkprove.field.params import R, int_to_limbs
+from zkprove.field.params import R
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY
 from zkprove.groth16.keys import g1_array, g2_array
 from zkprove.pairing import miller_loop, prepared_lines, prepared_pairing_check
@@ -85,9 +86,8 @@ def _add_into(points, out):
 
 
 @njit(cache=True)
-def _mul_into(points, scalar, out):
-    product = pt.scalar_mul(load_affine(points, 0), (scalar[0], scalar[1], scalar[2], scalar[3]))
-    store_affine(out, 0, pt.to_affine(product))
+def _mul_into(points, halves, out):
+    store_affine(out, 0, pt.to_affine(glv_mul(load_affine(points, 0), halves)))
 
 
 @lru_cache(maxsize=256)
@@ -155,7 +155,7 @@ class NativeArithmetic:
 
     def g1_mul(self, p: G1, scalar: int) -> G1:
         out = np.empty((1, 2, 4), np.uint64)
-        _mul_into(g1_array([p]), np.array(int_to_limbs(scalar), np.uint64), out)
+        _mul_into(g1_array([p]), split_limbs(scalar), out)
         return _g1_point(out)
 
     def pairing_is_one(self, pairs: Sequence[Pair]) -> bool:
