@@ -85,3 +85,13 @@ def test_export_solidity_writes_a_contract(files, tmp_path):
     source = (tmp_path / "Verifier.sol").read_text()
     assert "contract Rollup {" in source and "uint256[2] calldata input" in source
     assert _invoke("export", "solidity", tmp_path / "missing.json", "-o", tmp_path / "x.sol").exit_code == 2
+
+
+def test_verify_on_the_py_ecc_reference_gives_the_same_verdicts(files, tmp_path):
+    args = ["verify", files / "vk.json", files / "proof.json", files / "public.json", "--arithmetic"]
+    assert _invoke(*args, "py_ecc").output == _invoke(*args, "native").output
+    write_public(tmp_path / "wrong.json", [34, 11])
+    wrong = ["verify", files / "vk.json", files / "proof.json", tmp_path / "wrong.json", "--arithmetic", "py_ecc"]
+    assert _invoke(*wrong).exit_code == 1
+    bad = _invoke(*args, "gmpy")
+    assert bad.exit_code == 2 and "choose native or py_ecc" in bad.output

@@ -53,9 +53,14 @@ def verify_command(
     proof: Path = typer.Argument(..., help="proof.json"),
     public: Path = typer.Argument(..., help="public.json"),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    arithmetic: str = typer.Option("native", "--arithmetic",
+                                   help="Curve arithmetic under the precompile models: native (numba) or py_ecc "
+                                        "(the pure-Python reference, about half a second)."),
 ) -> None:
     """Check the proof with precompile semantics and print the verdict, the gas and the calldata size."""
-    report = verify(read_verifying_key(vk), read_public(public), read_proof(proof))
+    if arithmetic not in ("native", "py_ecc"):
+        raise typer.BadParameter(f"{arithmetic!r}: choose native or py_ecc", param_hint="--arithmetic")
+    report = verify(read_verifying_key(vk), read_public(public), read_proof(proof), arithmetic=arithmetic)
     if json_output:
         gas = None if report.gas is None else {**vars(report.gas), "total": report.gas.total}
         document = {"ok": report.ok, "reason": report.reason, "gas": gas, "calldata_bytes": report.calldata_bytes}
