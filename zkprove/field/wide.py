@@ -53,20 +53,6 @@ def add_narrow(a, b):
 
 
 @njit(cache=True)
-def add(a, b):
-    """a + b on 8 limbs (the caller keeps the sum below 2^512)."""
-    s0, c = adc(a[0], b[0], _Z)
-    s1, c = adc(a[1], b[1], c)
-    s2, c = adc(a[2], b[2], c)
-    s3, c = adc(a[3], b[3], c)
-    s4, c = adc(a[4], b[4], c)
-    s5, c = adc(a[5], b[5], c)
-    s6, c = adc(a[6], b[6], c)
-    s7, c = adc(a[7], b[7], c)
-    return (s0, s1, s2, s3, s4, s5, s6, s7)
-
-
-@njit(cache=True)
 def sub(a, b):
     """(a - b mod 2^512, borrow): the borrow is 1 when b > a."""
     d0, w = sbb(a[0], b[0], _Z)
