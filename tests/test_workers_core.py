@@ -5,9 +5,11 @@ back as an answer and decides the verifier's verdict itself, on a manual
 clock. This is how a discrete-event simulation drives the same core.
 """
 
+import re
 import sqlite3
 
 import pytest
+import ray
 
 from workers.core import CoordinatorCore
 from workers.faults import Fault, FaultSpec, fault_mix, parse_mix, spread_speeds
@@ -235,3 +237,25 @@ def test_attempts_that_never_answer_are_closed_as_lost_when_the_run_ends(tmp_pat
     assert core.log.attempts(open_only=True) == []
     (closed,) = [a for a in core.log.attempts(0) if a.attempt == silent.attempt]
     assert closed.outcome == "lost" and closed.reason == "run ended"
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("crash=abc", "crash='abc' is not a number"), ("crash=1.5", "crash=1.5 is outside [0, 1]"),
+    ("rate=-0.1", "rate=-0.1 is outside"), ("slowdown=0.5", "slowdown=0.5 is outside [1, inf]"),
+    ("boom=0.2", "unknown fault setting 'boom'"),
+])
+def test_a_bad_fault_mix_is_refused_naming_the_setting(text, named):
+    with pytest.raises(ValueError, match=re.escape(named)):
+        parse_mix(text)
+
+
+def test_cluster_run_checks_its_options_before_starting_ray():
+    """A fault mix that needs more provers than asked for, or a bad value, exits 2 at once, before Ray starts."""
+    from typer.testing import CliRunner
+
+    from workers.cli import app
+
+    for args in (["--provers", "2", "--faults", "crash=0.3,byzantine=0.3,straggler=0.3"], ["--faults", "crash=1.5"]):
+        result = CliRunner().invoke(app, ["run", *args])
+        assert result.exit_code == 2, result.output
+        assert "--faults" in result.output and not ray.is_initialized()

@@ -51,7 +51,7 @@ def _group() -> None:
 @app.command()
 def run(
     address: str = typer.Option(None, "--address", help="Join this Ray cluster (default: RAY_ADDRESS, else local)."),
-    json_path: Path = typer.Option(None, "--json", help="Also write the metrics here as JSON."),
+    json_path: Path = typer.Option(None, "--json", help="Also write the metrics here as JSON (after each run)."),
     provers: int = typer.Option(4, "--provers", min=1, help="Scattered provers."),
     jobs: int = typer.Option(8, "--jobs", min=1, help="Rollup batches to prove."),
     policy: str = typer.Option("auction", "--policy",
@@ -67,7 +67,7 @@ def run(
 ) -> None:
     """Prove a rollup workload with one centralized prover, then with scattered provers under faults."""
     from .cluster import alive_nodes, connect, share_keys
-    from .faults import parse_mix
+    from .faults import fault_mix, parse_mix
     from .policies import POLICIES
     from .scenario import Scenario, run_scenario, warm_reference
     from .workload import rollup_workload
@@ -77,13 +77,18 @@ def run(
     wanted = [r.strip() for r in runs.split(",") if r.strip()]
     if not set(wanted) <= {"centralized", "scattered"}:
         raise typer.BadParameter("runs are 'centralized' and/or 'scattered'", param_hint="--runs")
+    try:
+        mix = parse_mix(faults)
+        fault_mix(provers, seed, **mix)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--faults / --provers") from None
     console = Console()
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="zkprove-cluster-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("start Ray", total=None)
-        connect(address)
+        console.print(connect(address))
         cores = sum(alive_nodes().values())
         progress.update(task, description=f"sequence {jobs} batches, compile, dev setup")
         workload = rollup_workload(jobs, batch_size, depth, accounts=max(8, 2 * batch_size), seed=seed)
@@ -93,7 +98,7 @@ def run(
         progress.remove_task(task)
         scenarios = {
             "centralized": Scenario("centralized", "centralized", 1, seed=seed),
-            "scattered": Scenario("scattered", policy, provers, parse_mix(faults), seed=seed),
+            "scattered": Scenario("scattered", policy, provers, mix, seed=seed),
         }
         results = {}
         for name in wanted:
@@ -102,12 +107,12 @@ def run(
                 scenarios[name], workload, log_dir / f"{name}.sqlite", reference_s, shared, timeout_s=timeout,
                 on_progress=lambda c, bar=bar: progress.update(bar, completed=c.core.log.count("finalized")))
             progress.update(bar, completed=results[name].metrics.finalized)
-    report = _report(results, workload.cs.n_constraints, batch_size, depth, cores, reference_s, faults)
+            report = _report(results, workload.cs.n_constraints, batch_size, depth, cores, reference_s, faults)
+            if json_path is not None:
+                json_path.write_text(json.dumps(report, indent=2))
     console.print(f"TransferBatch(T={batch_size}, depth={depth}): {workload.cs.n_constraints:,} constraints; "
                   f"{cores} cores; warm proof with all cores {reference_s:.2f} s; job logs in {log_dir}")
     console.print(_table(report))
-    if json_path is not None:
-        json_path.write_text(json.dumps(report, indent=2))
     if any(r.metrics.finalized + r.metrics.failed < r.metrics.jobs for r in results.values()):
         raise typer.Exit(1)
 

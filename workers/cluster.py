@@ -44,16 +44,22 @@ def quiet_env() -> None:
 
 
 def connect(address: str | None = None, num_cpus: int | None = None) -> str:
-    """Join the Ray at ``address`` (or ``RAY_ADDRESS``), else start a local one; returns its address."""
+    """Join the Ray at ``address`` (or ``RAY_ADDRESS``), else start an embedded one; say which, in words.
+
+    The embedded Ray is always a new one on free ports (``address="local"``),
+    even when another Ray already runs on this machine: joining a stranger's
+    cluster by accident would share its cores and its trust boundary.
+    """
     quiet_env()
-    if not ray.is_initialized():
-        address = address or os.environ.get("RAY_ADDRESS")
-        if address:
-            ray.init(address=address, logging_level="WARNING", log_to_driver=False)
-        else:
-            ray.init(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, logging_level="WARNING",
-                     log_to_driver=False, _system_config=FAST_HEALTH_CHECKS)
-    return ray.get_runtime_context().gcs_address
+    if ray.is_initialized():
+        return f"Ray: already connected to {ray.get_runtime_context().gcs_address}"
+    address = address or os.environ.get("RAY_ADDRESS")
+    if address:
+        ray.init(address=address, logging_level="WARNING", log_to_driver=False)
+        return f"Ray: joined the cluster at {ray.get_runtime_context().gcs_address}"
+    ray.init(address="local", num_cpus=num_cpus or os.cpu_count(), include_dashboard=False,
+             logging_level="WARNING", log_to_driver=False, _system_config=FAST_HEALTH_CHECKS)
+    return f"Ray: started an embedded one for this run at {ray.get_runtime_context().gcs_address}"
 
 
 def alive_nodes() -> dict[str, int]:

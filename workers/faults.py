@@ -143,15 +143,33 @@ def spread_speeds(specs: list[FaultSpec], spread: float, seed: int) -> list[Faul
     return [replace(spec, speed=draw / min(draws)) for spec, draw in zip(specs, draws)]
 
 
+#: The settings ``--faults`` takes, each with its admissible range (inclusive) in words and as bounds.
+MIX_RANGES = {
+    "crash": (0.0, 1.0), "byzantine": (0.0, 1.0), "straggler": (0.0, 1.0), "silent": (0.0, 1.0),
+    "rate": (0.0, 1.0), "slowdown": (1.0, math.inf), "latency_s": (0.0, math.inf), "bandwidth_bps": (1.0, math.inf),
+}
+
+
 def parse_mix(text: str) -> dict[str, float]:
-    """``"crash=0.3,byzantine=0.1,straggler=0.2"`` as keyword arguments of :func:`fault_mix` ("none": {})."""
+    """``"crash=0.3,byzantine=0.1,straggler=0.2"`` as keyword arguments of :func:`fault_mix` ("none": {}).
+
+    ValueError names the setting that is unknown, not a number, or out of its range
+    (shares and ``rate`` in [0, 1], ``slowdown`` >= 1, ``latency_s`` >= 0, ``bandwidth_bps`` >= 1).
+    """
     if text.strip() in ("", "none"):
         return {}
     out = {}
     for part in text.split(","):
         name, _, value = part.partition("=")
         name = name.strip()
-        if name not in ("crash", "byzantine", "straggler", "silent", "slowdown", "rate", "latency_s", "bandwidth_bps"):
-            raise ValueError(f"unknown fault setting {name!r} in {text!r}")
-        out[name] = float(value)
+        if name not in MIX_RANGES:
+            raise ValueError(f"unknown fault setting {name!r} in {text!r}: use {', '.join(MIX_RANGES)}")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"fault setting {name}={value.strip()!r} is not a number") from None
+        low, high = MIX_RANGES[name]
+        if not low <= number <= high:
+            raise ValueError(f"fault setting {name}={number:g} is outside [{low:g}, {high:g}]")
+        out[name] = number
     return out
