@@ -26,21 +26,8 @@ from .kernels import load_affine
 #: The BN254 seed x: p = 36x^4 + 36x^3 + 24x^2 + 6x + 1 and r = p - 6x^2.
 SEED = 4965661367192848881
 _SEED_LIMBS = int_to_limbs(SEED)
-
-
-def _fq2_pow(base: tuple[int, int], exponent: int) -> tuple[int, int]:
-    """(a + bu)^e over plain integers, for deriving the psi constants at import."""
-    result, square = (1, 0), base
-    while exponent:
-        if exponent & 1:
-            result = ((result[0] * square[0] - result[1] * square[1]) % P, (result[0] * square[1] + result[1] * square[0]) % P)
-        square = ((square[0] ** 2 - square[1] ** 2) % P, 2 * square[0] * square[1] % P)
-        exponent >>= 1
-    return result
-
-
-_PSI_X = fq2.constant(*_fq2_pow((9, 1), (P - 1) // 3))
-_PSI_Y = fq2.constant(*_fq2_pow((9, 1), (P - 1) // 2))
+_PSI_X = fq2.constant(*fq2.power_of_ints((9, 1), (P - 1) // 3))
+_PSI_Y = fq2.constant(*fq2.power_of_ints((9, 1), (P - 1) // 2))
 _CHUNKS = 64
 assert P == 36 * SEED**4 + 36 * SEED**3 + 24 * SEED**2 + 6 * SEED + 1
 assert SEED % 13 != 4 and SEED % 97 != 92, "the conditions of ePrint 2022/348"

@@ -105,6 +105,18 @@ def equal(a, b):
     return fq.equal(a[0], b[0]) and fq.equal(a[1], b[1])
 
 
+def power_of_ints(base: tuple[int, int], exponent: int) -> tuple[int, int]:
+    """(re + im*u)^e over plain integers mod p, for deriving constants (Frobenius factors) at import."""
+    result, square = (1, 0), base
+    while exponent:
+        if exponent & 1:
+            result = ((result[0] * square[0] - result[1] * square[1]) % P,
+                      (result[0] * square[1] + result[1] * square[0]) % P)
+        square = ((square[0] ** 2 - square[1] ** 2) % P, 2 * square[0] * square[1] % P)
+        exponent >>= 1
+    return result
+
+
 def constant(real: int, imag: int) -> tuple:
     """The kernel-ready tuple of real + imag*u (Montgomery limbs), for module-level constants."""
     return tuple(int_to_limbs(part % P * (1 << 256) % P) for part in (real, imag))

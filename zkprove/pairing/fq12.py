@@ -31,20 +31,8 @@ from . import fq6
 ONE = (fq6.ONE, fq6.ZERO)
 
 
-def _fq2_power(base: tuple[int, int], exponent: int) -> tuple[int, int]:
-    """(a + bu)^e over plain integers, for the Frobenius constants at import."""
-    result, square = (1, 0), base
-    while exponent:
-        if exponent & 1:
-            result = ((result[0] * square[0] - result[1] * square[1]) % P,
-                      (result[0] * square[1] + result[1] * square[0]) % P)
-        square = ((square[0] ** 2 - square[1] ** 2) % P, 2 * square[0] * square[1] % P)
-        exponent >>= 1
-    return result
-
-
 #: xi^(m(p-1)/6) for m = 1..5, Montgomery form: the Frobenius factor of the coefficient at w^m.
-_GAMMA = tuple(fq2.constant(*_fq2_power((9, 1), m * (P - 1) // 6)) for m in range(1, 6))
+_GAMMA = tuple(fq2.constant(*fq2.power_of_ints((9, 1), m * (P - 1) // 6)) for m in range(1, 6))
 _GAMMA1, _GAMMA2, _GAMMA3, _GAMMA4, _GAMMA5 = _GAMMA
 
 

@@ -7,9 +7,9 @@ and Dahab, "Multiplication and squaring on pairing-friendly fields" (ePrint
 squaring (2 multiplications and 3 squarings), and the inversion of Scott's
 "Implementing cryptographic pairings" (2007), one Fq2 inversion.
 
-The sparse products :func:`mul_by_01` and :func:`mul_by_1` serve the Miller
+The sparse products :func:`mul_by_01` and :func:`mul_by_fq2` serve the Miller
 loop's line evaluations, whose Fq12 form has only three non-zero Fq2
-coefficients (see :mod:`.fq12`).
+coefficients (see :func:`.fq12.mul_by_034`).
 """
 
 from numba import njit
@@ -112,12 +112,6 @@ def inv(a):
     norm = fq2.add(fq2.mul(a[0], c0), mul_fq2_by_xi(fq2.add(fq2.mul(a[2], c1), fq2.mul(a[1], c2))))
     t = fq2.inv(norm)
     return (fq2.mul(c0, t), fq2.mul(c1, t), fq2.mul(c2, t))
-
-
-@njit(cache=True)
-def is_zero(a):
-    """True for 0."""
-    return fq2.is_zero(a[0]) and fq2.is_zero(a[1]) and fq2.is_zero(a[2])
 
 
 @njit(cache=True)
