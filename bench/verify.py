@@ -230,7 +230,7 @@ def bench_ceremony(power: int = 13) -> list[Row]:
     same walk with py_ecc pairings."""
     from circuits.chains import MulChain, domain_sized
     from zkprove.groth16 import ceremony
-    from zkprove.groth16.ceremony import directory, phase2
+    from zkprove.ceremony import directory, phase2
     from zkprove.pairing import reference
 
     cs = MulChain.compile(n=domain_sized(power))

@@ -20,15 +20,15 @@ from zkprove.dsl import Circuit, Public, Secret
 from zkprove.field.params import R
 from zkprove.formats.r1cs_file import write_r1cs
 from zkprove.groth16 import ToxicWaste, ceremony, keys_from_toxic_waste
-from zkprove.groth16.ceremony import directory, phase1, phase2
-from zkprove.groth16.ceremony.pok import prove_knowledge
-from zkprove.groth16.ceremony.transcript import (
+from zkprove.ceremony import directory, phase1, phase2
+from zkprove.ceremony.pok import prove_knowledge
+from zkprove.ceremony.transcript import (
     Phase2Step,
     phase1_bytes,
     phase2_bytes,
     read_phase1,
 )
-from zkprove.groth16.ceremony.verify import CeremonyError, verify_phase1, verify_phase2
+from zkprove.ceremony.verify import CeremonyError, verify_phase1, verify_phase2
 from zkprove.groth16.key_file import load_proving_key, save_proving_key
 from zkprove.groth16.prover import prove
 from zkprove.groth16.qap import QAP

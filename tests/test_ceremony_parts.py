@@ -11,19 +11,19 @@ from zkprove.curve import G1, G2
 from zkprove.field import Fr
 from zkprove.field.params import P, R
 from zkprove.formats.binfile import FormatError
-from zkprove.groth16.ceremony import phase1, phase2
-from zkprove.groth16.ceremony.encoding import points_from_bytes, points_to_bytes
-from zkprove.groth16.ceremony.group_ntt import lagrange_points
-from zkprove.groth16.ceremony.lincomb import combine
-from zkprove.groth16.ceremony.pok import (
+from zkprove.ceremony import phase1, phase2
+from zkprove.ceremony.encoding import points_from_bytes, points_to_bytes
+from zkprove.ceremony.group_ntt import lagrange_points
+from zkprove.ceremony.lincomb import combine
+from zkprove.ceremony.pok import (
     G2_COFACTOR,
     KnowledgeProof,
-    _fq2_sqrt,
+    fq2_sqrt,
     hash_to_g2,
     prove_knowledge,
 )
-from zkprove.groth16.ceremony.ratio import Claim, first_false
-from zkprove.groth16.ceremony.transcript import (
+from zkprove.ceremony.ratio import Claim, first_false
+from zkprove.ceremony.transcript import (
     Phase1Step,
     Phase2Step,
     phase1_bytes,
@@ -171,8 +171,8 @@ def test_points_encoding_round_trips_infinity():
 
 
 def test_g2_point_outside_the_subgroup_is_rejected(phase1_step):
-    x = next(bn.FQ2([k, 1]) for k in range(1, 100) if _fq2_sqrt(bn.FQ2([k, 1]) ** 3 + bn.b2) is not None)
-    y = _fq2_sqrt(x**3 + bn.b2)
+    x = next(bn.FQ2([k, 1]) for k in range(1, 100) if fq2_sqrt(bn.FQ2([k, 1]) ** 3 + bn.b2) is not None)
+    y = fq2_sqrt(x**3 + bn.b2)
     assert not bn.is_inf(bn.multiply((x, y, bn.FQ2.one()), R))
     raw = b"".join(int(c).to_bytes(32, "little") for c in (*x.coeffs, *y.coeffs))
     data = bytearray(phase1_bytes(phase1_step))

@@ -7,7 +7,7 @@
     zkprove ceremony contribute DIR --name              add a phase-2 contribution
     zkprove ceremony verify DIR [--vk-out FILE]         check everything; name the first bad step
 
-The layout of DIR is described in :mod:`zkprove.groth16.ceremony.directory`.
+The layout of DIR is described in :mod:`zkprove.ceremony.directory`.
 Secrets come from the OS's CSPRNG and are never written anywhere. Exit
 codes (:mod:`zkprove.cli.errors`): 0 success, 1 the ceremony does not verify
 (the first bad step and the failed check are printed), 2 unusable input
@@ -39,7 +39,7 @@ _VK_OUT = typer.Option(None, "--vk-out", help="write the final verifying key as 
 @powersoftau_app.command("new")
 def powersoftau_new(root: Path = _DIR, power: int = typer.Option(..., "--power", "-k", help="domains up to 2^power")) -> None:
     """Write the initial accumulator (step 0)."""
-    from zkprove.groth16.ceremony import new_phase1
+    from zkprove.ceremony import new_phase1
 
     path = new_phase1(root, power)
     typer.echo(f"phase 1 started: {path}")
@@ -48,7 +48,7 @@ def powersoftau_new(root: Path = _DIR, power: int = typer.Option(..., "--power",
 @powersoftau_app.command("contribute")
 def powersoftau_contribute(root: Path = _DIR, name: str = _NAME) -> None:
     """Multiply tau, alpha, beta by fresh secrets; write the next step with proofs of knowledge."""
-    from zkprove.groth16.ceremony import contribute_phase1
+    from zkprove.ceremony import contribute_phase1
 
     with _console.status("contributing to phase 1 (secrets from the OS's CSPRNG)"):
         path = contribute_phase1(root, name)
@@ -67,7 +67,7 @@ def _progress_bar(progress: Progress):
 @powersoftau_app.command("verify")
 def powersoftau_verify(root: Path = _DIR) -> None:
     """Check every phase-1 step; name the first bad one."""
-    from zkprove.groth16.ceremony.verify import CeremonyError, verify_phase1
+    from zkprove.ceremony.verify import CeremonyError, verify_phase1
 
     try:
         with Progress(console=_console, transient=True) as progress:
@@ -85,7 +85,7 @@ def init(
     param: list[str] = _PARAM,
 ) -> None:
     """Start phase 2: store the circuit and the initial key (delta = 1) from the last phase-1 step."""
-    from zkprove.groth16.ceremony import init_phase2
+    from zkprove.ceremony import init_phase2
 
     cs = load(circuit, parse_params(param))
     with _console.status("computing the Lagrange-basis points and the query points"):
@@ -96,7 +96,7 @@ def init(
 @app.command()
 def contribute(root: Path = _DIR, name: str = _NAME) -> None:
     """Multiply delta by a fresh secret; write the next key and its proof of knowledge."""
-    from zkprove.groth16.ceremony import contribute_phase2
+    from zkprove.ceremony import contribute_phase2
 
     with _console.status("contributing to phase 2 (secret from the OS's CSPRNG)"):
         path = contribute_phase2(root, name)
@@ -111,8 +111,8 @@ def verify(
 ) -> None:
     """Check the whole chain from the first powers of tau to the final key."""
     from zkprove.formats.snarkjs_json import write_verifying_key
-    from zkprove.groth16.ceremony import CeremonyError
-    from zkprove.groth16.ceremony import verify as verify_ceremony
+    from zkprove.ceremony import CeremonyError
+    from zkprove.ceremony import verify as verify_ceremony
 
     if vk_out is not None:
         check_output_file(vk_out, force)

@@ -27,9 +27,9 @@ from zkprove.field.params import R
 from zkprove.r1cs.system import ConstraintSystem
 from zkprove.timing import StepTimer
 
-from ..data import VerifyingKey
-from ..keys import ProvingKey, g1_to_ints, g2_to_ints
-from ..qap import QAP, Matrix
+from zkprove.groth16.data import VerifyingKey
+from zkprove.groth16.keys import ProvingKey, g1_to_ints, g2_to_ints
+from zkprove.groth16.qap import QAP, Matrix
 from .encoding import digest, points_to_bytes
 from .group_ntt import lagrange_points
 from .lincomb import combine

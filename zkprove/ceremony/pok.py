@@ -45,7 +45,7 @@ G2_COFACTOR = 2 * P - R
 _MAX_ATTEMPTS = 256
 
 
-def _fq2_sqrt(value: bn.FQ2) -> bn.FQ2 | None:
+def fq2_sqrt(value: bn.FQ2) -> bn.FQ2 | None:
     """A square root in Fq2 = Fq[i]/(i^2 + 1) for p = 3 mod 4, or None.
 
     Algorithm 9 of Adj and Rodriguez-Henriquez, "Square root computation over
@@ -73,7 +73,7 @@ def hash_to_g2(domain: bytes, message: bytes) -> np.ndarray:
     for attempt in range(_MAX_ATTEMPTS):
         seed = (b"zkprove/hash-to-G2", domain, message, attempt.to_bytes(4, "little"))
         x = bn.FQ2([int.from_bytes(digest(*seed, part), "little") % P for part in (b"re", b"im")])
-        y = _fq2_sqrt(x**3 + bn.b2)
+        y = fq2_sqrt(x**3 + bn.b2)
         if y is None:
             continue
         if _sgn0(y):

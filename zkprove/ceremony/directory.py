@@ -11,7 +11,7 @@ Layout (``root`` is any directory the participants pass along)::
     root/phase2/0001.zkpok    usable as is) and its proof; and so on
 
 Each contribution reads the last step and writes the next; the last key
-is the ceremony's result once :func:`zkprove.groth16.ceremony.verify.verify`
+is the ceremony's result once :func:`zkprove.ceremony.verify.verify`
 accepts the whole directory. Phase 1 must be finished before phase 2
 starts: :func:`init_phase2` fixes the accumulator it starts from.
 """
@@ -23,8 +23,8 @@ from zkprove.formats.r1cs_file import write_r1cs
 from zkprove.r1cs.system import ConstraintSystem
 from zkprove.timing import StepTimer
 
-from ..key_file import load_proving_key, save_proving_key
-from ..keys import ProvingKey
+from zkprove.groth16.key_file import load_proving_key, save_proving_key
+from zkprove.groth16.keys import ProvingKey
 from . import phase1, phase2
 from .transcript import Phase1Step, Phase2Step, phase1_bytes, phase2_bytes, read_phase1
 

@@ -30,8 +30,8 @@ from zkprove.field.params import R
 from zkprove.poly.ntt import intt
 from zkprove.r1cs.system import ConstraintSystem
 
-from ..keys import ProvingKey, g1_array, g1_to_ints, g2_to_ints
-from ..qap import QAP, Matrix
+from zkprove.groth16.keys import ProvingKey, g1_array, g1_to_ints, g2_to_ints
+from zkprove.groth16.qap import QAP, Matrix
 from .phase1 import Accumulator
 from .ratio import random_weights
 
