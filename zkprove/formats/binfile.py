@@ -1,4 +1,4 @@
-"""The iden3 binary container shared by ``.r1cs``, ``.wtns`` (and ``.zkey``, ``.ptau``).
+"""The iden3 binary container shared by ``.r1cs``, ``.wtns``, ``.zkey`` and ``.ptau``.
 
 Layout (iden3 "binfileutils"; see the r1cs spec in iden3/r1csfile and
 snarkjs's ``src/wtns_utils.js``), every integer little-endian::
@@ -10,12 +10,17 @@ Sections may come in any order (circom2 writes the constraints before the
 header), so :class:`BinFile` indexes them first and the format readers then
 ask for sections by type. Every check raises :class:`FormatError` naming the
 file kind, the section and the absolute byte offset of the problem.
+
+:class:`BinFile` holds the whole file; :class:`FileSections` keeps only the
+section table of an open file and reads the slices asked for, for files too
+large to load whole (a 2^16 ``.ptau`` is about 70 MB).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from os import PathLike
+from typing import BinaryIO
 
 import numpy as np
 
@@ -55,10 +60,15 @@ class Section:
 
 
 class SectionReader:
-    """A bounds-checked little-endian cursor over one section's content."""
+    """A bounds-checked little-endian cursor over one section's content.
 
-    def __init__(self, data: bytes, section: Section, where: str):
+    ``data`` holds the file's bytes from absolute offset ``base`` on (the whole
+    file when ``base`` is 0); positions and error offsets are absolute.
+    """
+
+    def __init__(self, data: bytes, section: Section, where: str, base: int = 0):
         self._data = data
+        self._base = base
         self._end = section.offset + section.size
         self.pos = section.offset
         self._where = where
@@ -75,9 +85,9 @@ class SectionReader:
         """The next n bytes; a section too short for them is an error."""
         if n < 0 or n > self.remaining:
             raise self.error(f"{what} needs {n} bytes, only {self.remaining} left in the section")
-        start = self.pos
+        start = self.pos - self._base
         self.pos += n
-        return memoryview(self._data)[start : self.pos]
+        return memoryview(self._data)[start : start + n]
 
     def u32(self, what: str) -> int:
         return int.from_bytes(self.take(4, what), "little")
@@ -98,49 +108,106 @@ class SectionReader:
             raise self.error(f"{self.remaining} unexpected trailing bytes")
 
 
-class BinFile:
-    """An iden3 container parsed down to its section table."""
-
-    def __init__(self, data: bytes, kind: str, magic: bytes, version: int):
-        self.data = data
-        self.kind = kind
-        if len(data) < 12:
+def _section_table(read_at, length: int, kind: str, magic: bytes, version: int) -> dict[int, list[Section]]:
+    """The section table of a container of ``length`` bytes; ``read_at(offset, n)`` reads its bytes."""
+    if length < 12:
+        raise FormatError(f"{kind}: file header at offset 0: file is {length} bytes, shorter than the 12-byte header")
+    head = read_at(0, 12)
+    if head[:4] != magic:
+        raise FormatError(f"{kind}: file header at offset 0: magic {bytes(head[:4])!r}, expected {magic!r}")
+    found = int.from_bytes(head[4:8], "little")
+    if found != version:
+        raise FormatError(f"{kind}: file header at offset 4: version {found}, expected {version}")
+    n_sections = int.from_bytes(head[8:12], "little")
+    sections: dict[int, list[Section]] = {}
+    pos = 12
+    for index in range(n_sections):
+        if length - pos < 12:
+            raise FormatError(f"{kind}: section table entry {index} at offset {pos}: truncated section header")
+        entry = read_at(pos, 12)
+        type_id = int.from_bytes(entry[:4], "little")
+        size = int.from_bytes(entry[4:12], "little")
+        if size > length - pos - 12:
             raise FormatError(
-                f"{kind}: file header at offset 0: file is {len(data)} bytes, shorter than the 12-byte header"
+                f"{kind}: section {type_id} at offset {pos}: declared size {size} runs past the end of the file"
             )
-        if data[:4] != magic:
-            raise FormatError(f"{kind}: file header at offset 0: magic {bytes(data[:4])!r}, expected {magic!r}")
-        found = int.from_bytes(data[4:8], "little")
-        if found != version:
-            raise FormatError(f"{kind}: file header at offset 4: version {found}, expected {version}")
-        n_sections = int.from_bytes(data[8:12], "little")
-        self.sections: dict[int, list[Section]] = {}
-        pos = 12
-        for index in range(n_sections):
-            if len(data) - pos < 12:
-                raise FormatError(f"{kind}: section table entry {index} at offset {pos}: truncated section header")
-            type_id = int.from_bytes(data[pos : pos + 4], "little")
-            size = int.from_bytes(data[pos + 4 : pos + 12], "little")
-            if size > len(data) - pos - 12:
-                raise FormatError(
-                    f"{kind}: section {type_id} at offset {pos}: declared size {size} runs past the end of the file"
-                )
-            self.sections.setdefault(type_id, []).append(Section(type_id, pos + 12, size))
-            pos += 12 + size
-        if pos != len(data):
-            raise FormatError(f"{kind}: file at offset {pos}: {len(data) - pos} bytes after the last section")
+        sections.setdefault(type_id, []).append(Section(type_id, pos + 12, size))
+        pos += 12 + size
+    if pos != length:
+        raise FormatError(f"{kind}: file at offset {pos}: {length - pos} bytes after the last section")
+    return sections
 
-    def section(self, type_id: int, name: str, required: bool = True) -> SectionReader | None:
-        """A cursor over the one section of ``type_id``; missing (if required) or repeated is an error."""
+
+class _Sections:
+    """Lookup of a parsed section table (shared by :class:`BinFile` and :class:`FileSections`)."""
+
+    kind: str
+    length: int
+    sections: dict[int, list[Section]]
+
+    def find(self, type_id: int, name: str, required: bool = True) -> Section | None:
+        """The one section of ``type_id``; missing (if required) or repeated is an error."""
         found = self.sections.get(type_id, [])
-        where = f"{self.kind}: section {name} (type {type_id})"
+        where = self.where(type_id, name)
         if len(found) > 1:
             raise FormatError(f"{where} at offset {found[1].offset - 12}: appears {len(found)} times")
         if not found:
             if required:
-                raise FormatError(f"{where} at offset {len(self.data)}: missing from the file")
+                raise FormatError(f"{where} at offset {self.length}: missing from the file")
             return None
-        return SectionReader(self.data, found[0], where)
+        return found[0]
+
+    def where(self, type_id: int, name: str) -> str:
+        return f"{self.kind}: section {name} (type {type_id})"
+
+
+class BinFile(_Sections):
+    """An iden3 container held in memory, parsed down to its section table."""
+
+    def __init__(self, data: bytes, kind: str, magic: bytes, version: int):
+        self.data = data
+        self.kind = kind
+        self.length = len(data)
+        self.sections = _section_table(lambda at, n: data[at : at + n], len(data), kind, magic, version)
+
+    def section(self, type_id: int, name: str, required: bool = True) -> SectionReader | None:
+        """A cursor over the one section of ``type_id``; missing (if required) or repeated is an error."""
+        found = self.find(type_id, name, required)
+        return None if found is None else SectionReader(self.data, found, self.where(type_id, name))
+
+
+class FileSections(_Sections):
+    """The section table of an open binary file; section contents are read on request, in slices."""
+
+    def __init__(self, handle: BinaryIO, kind: str, magic: bytes, version: int):
+        self.handle = handle
+        self.kind = kind
+        self.length = handle.seek(0, 2)
+        self.sections = _section_table(self._read_at, self.length, kind, magic, version)
+
+    def _read_at(self, offset: int, n: int) -> bytes:
+        self.handle.seek(offset)
+        return self.handle.read(n)
+
+    def section(
+        self, type_id: int, name: str, start: int = 0, size: int | None = None, required: bool = True
+    ) -> SectionReader | None:
+        """A cursor over bytes [start, start + size) of the section's content (to its end when size is None).
+
+        The slice must lie inside the section (checked before anything is read).
+        """
+        found = self.find(type_id, name, required)
+        if found is None:
+            return None
+        where = self.where(type_id, name)
+        size = found.size - start if size is None else size
+        if start < 0 or size < 0 or start + size > found.size:
+            raise FormatError(
+                f"{where} at offset {found.offset}: {found.size} bytes, too short for bytes {start}..{start + size} "
+                "that this file's header calls for"
+            )
+        piece = Section(type_id, found.offset + start, size)
+        return SectionReader(self._read_at(piece.offset, size), piece, where, base=piece.offset)
 
 
 def prime_name(prime: int) -> str:

@@ -88,7 +88,13 @@ _P_LIMBS = np.array(Fq.spec.modulus, dtype=np.uint64)
 
 
 def save_proving_key(pk: ProvingKey, path: str | PathLike) -> None:
-    """Write ``pk`` in the version-1 file format (see the module doc)."""
+    """Write ``pk`` in the version-1 file format (see the module doc).
+
+    A key in the snarkjs variant (H over the odd coset, perhaps no C) has no
+    place in this format; it is written as a ``.zkey`` (:mod:`zkprove.formats.zkey_file`).
+    """
+    if pk.qap.c is None or pk.h_on_odd_coset:
+        raise KeyFormatError("this key is in the snarkjs variant (H over the odd coset); write it as a .zkey")
     header = {
         "format": FORMAT, "version": VERSION, "n_wires": pk.n_wires, "n_public": pk.n_public,
         "n_constraints": pk.n_constraints, "domain_size": pk.domain_size, "qap_digest": pk.qap.digest,

@@ -14,9 +14,14 @@ delta_g1/_g2   G1, G2  [delta]
 a_query        G1      [u_i(tau)] for every wire
 b_g1_query     G1      [v_i(tau)] for every wire
 b_g2_query     G2      [v_i(tau)] for every wire
-h_query        G1      [tau^i Z(tau) / delta] for i < n − 1
+h_query        G1      [tau^i Z(tau) / delta] for i < n − 1, or, in the
+                       snarkjs variant, [L'_{2j+1}(tau) / delta] for j < n
 l_query        G1      [(beta u_i + alpha v_i + w_i)(tau) / delta], private wires
 ============== ======= ================================================
+
+The snarkjs variant (a key read from or made for a ``.zkey``; see
+:mod:`zkprove.groth16.qap` and docs/formats.md) has n H points over the odd
+coset of the 2n domain; its QAP may lack C.
 
 The verifying key's IC points are the same combination divided by gamma,
 for the constant and public wires. Points are affine Montgomery arrays
@@ -110,6 +115,8 @@ class ProvingKey:
             "b_g2_query": (self.n_wires, *_G2_SHAPE), "h_query": (self.domain_size - 1, *_G1_SHAPE),
             "l_query": (n_private, *_G1_SHAPE),
         }
+        if self.qap.c is None or getattr(self.h_query, "shape", ())[:1] == (self.domain_size,):
+            expected["h_query"] = (self.domain_size, *_G1_SHAPE)
         for name, shape in expected.items():
             value = getattr(self, name)
             if not isinstance(value, np.ndarray) or value.dtype != np.uint64 or value.shape != shape:
@@ -125,6 +132,11 @@ class ProvingKey:
     @property
     def n_constraints(self) -> int:
         return self.qap.n_constraints
+
+    @property
+    def h_on_odd_coset(self) -> bool:
+        """Whether the H query is snarkjs's (n points over the odd coset) rather than n − 1 powers of tau."""
+        return len(self.h_query) == self.domain_size
 
     def msm_bases(self) -> MsmBases:
         """The validated MSM bases, prepared on first use and then cached on the key.

@@ -22,8 +22,12 @@ coefficients), so the witness check needs nothing else and a ``.wtns``
 proves on its own; passing ``cs`` adds the DSL's diagnostic (gadget, source
 line, signal names) and a check that the key was made for it.
 
-A witness that does not satisfy the constraints is refused before any
-MSM, with :class:`~zkprove.r1cs.system.UnsatisfiedConstraint` naming the
+A key read from a snarkjs ``.zkey`` has no C matrix and an H query over
+the odd coset (:mod:`.qap`, "The snarkjs variant"): its proofs follow
+snarkjs's witness map, and a witness cannot be checked before proving (a
+bad one gives a proof that does not verify; the CLI verifies each such
+proof before writing it). Otherwise a witness that does not satisfy the
+constraints is refused before any MSM, with :class:`~zkprove.r1cs.system.UnsatisfiedConstraint` naming the
 first violated constraint: the check reads the A·z, B·z, C·z the quotient
 needs anyway, so it costs one product per constraint.
 """
@@ -49,7 +53,7 @@ from zkprove.timing import StepTimer
 
 from .data import Proof
 from .keys import ProvingKey, QueryBases, g1_to_ints, g2_to_ints
-from .qap import QAP, first_unsatisfied, quotient
+from .qap import QAP, first_unsatisfied, odd_coset_numerator, quotient
 
 #: Queries with at most this many finite bases skip Pippenger (see :func:`_combination`).
 SERIAL_MSM_MAX = 16
@@ -79,7 +83,7 @@ def prove(
     """
     timer = timer if timer is not None else StepTimer()
     rng = rng if rng is not None else secrets.SystemRandom()
-    if cs is not None and QAP.of(cs).digest != pk.qap.digest:
+    if cs is not None and _qap_digest(QAP.of(cs), pk) != pk.qap.digest:
         raise WrongKey("the proving key was made for a different constraint system (QAP digests differ)")
     with timer.step("witness"):
         values = list(witness.values if isinstance(witness, Witness) else witness)
@@ -87,11 +91,12 @@ def prove(
         z_mont = Fr.from_standard_limbs(z)
     with timer.step("reduce"):
         az, bz, cz = pk.qap.reduce(z_mont)
-        bad = first_unsatisfied(az, bz, cz, pk.n_constraints)
+        bad = first_unsatisfied(az, bz, cz, pk.n_constraints) if pk.qap.c is not None else -1
         if bad >= 0:
             raise _unsatisfied(pk.qap, bad, values, cs)
     with timer.step("quotient"):
-        h = Fr.to_standard_limbs(quotient(az, bz, cz, pk.qap.domain(), timer))
+        witness_map = odd_coset_numerator if pk.h_on_odd_coset else quotient
+        h = Fr.to_standard_limbs(witness_map(az, bz, cz, pk.qap.domain(), timer))
     with timer.step("bases"):
         bases = pk.msm_bases()
     with timer.step("msm"):
@@ -112,6 +117,11 @@ def prove(
     return Proof(a=g1_to_ints(proof_a), b=g2_to_ints(proof_b), c=g1_to_ints(proof_c))
 
 
+def _qap_digest(qap: QAP, pk: ProvingKey) -> str:
+    """``qap``'s digest as ``pk`` records it: without C when the key's QAP has none (a ``.zkey``)."""
+    return (qap.without_c() if pk.qap.c is None else qap).digest
+
+
 def _wire_limbs(pk: ProvingKey, values: list[int]) -> np.ndarray:
     """The wire values as standard-form limbs, after checking count, range and wire 0."""
     if len(values) != pk.n_wires:
@@ -125,7 +135,7 @@ def _unsatisfied(qap: QAP, index: int, values: list[int], cs: ConstraintSystem |
     """The diagnostic for constraint ``index``: the constraint system's own when given, else from the key."""
     if cs is not None:
         return UnsatisfiedConstraint(index, cs.describe(index, values), cs.origin(index))
-    wires = sorted({int(w) for m in (qap.a, qap.b, qap.c) for w in m.wires[m.indptr[index] : m.indptr[index + 1]]})
+    wires = sorted({int(w) for m in qap.matrices for w in m.wires[m.indptr[index] : m.indptr[index + 1]]})
     return UnsatisfiedConstraint(index, "signals " + ", ".join(f"w{w}={values[w]}" for w in wires))
 
 

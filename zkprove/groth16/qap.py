@@ -24,13 +24,24 @@ The witness map follows arkworks' ``LibsnarkReduction::witness_map``
 NTT to coefficients, a forward NTT onto the coset gH where Z is the non-zero
 constant g^n − 1, the pointwise quotient (a·b − c)/(g^n − 1), and an inverse
 coset NTT back to the n − 1 coefficients of H(X).
+
+**The snarkjs variant** (snarkjs ``src/zkey_new.js``, ``src/groth16_prove.js``;
+docs/formats.md). A ``.zkey`` stores A and B but not C, and its H query is
+[L'_{2j+1}(tau)/delta] for j < n: the Lagrange basis of the domain of size 2n
+at its odd points omega_2n^(2j+1), which form the coset omega_2n·H. There
+Z(X) = X^n − 1 is −2 and H(X)·Z(X), of degree at most 2n − 2, is spanned by
+that basis, so H(tau)Z(tau) = sum_j (A·B − C)(omega_2n^(2j+1)) · L'_{2j+1}(tau):
+the prover needs A·B − C on the odd coset (:func:`odd_coset_numerator`) and
+no division. Without C, C·z is taken as A·z ∘ B·z row by row, which is what
+it is for a satisfying witness (``QAP.c`` is None), and the witness cannot be
+checked against the constraints before proving.
 """
 
 from __future__ import annotations
 
 import hashlib
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -41,7 +52,7 @@ from zkprove.field.arrays import load, store
 from zkprove.field.montgomery import add, equal, is_zero, mul, sub
 from zkprove.field.params import FR_SPEC, R
 from zkprove.poly import EvaluationDomain
-from zkprove.poly.domain import montgomery_limbs, scale_by_powers
+from zkprove.poly.domain import montgomery_limbs, root_of_unity, scale_by_powers
 from zkprove.poly.ntt import coset_intt, coset_ntt, intt
 from zkprove.r1cs.system import ConstraintSystem, SparseMatrix
 from zkprove.timing import StepTimer
@@ -87,9 +98,10 @@ class QAP:
     """A constraint system as a QAP: the extended matrices (see module doc) and the domain size.
 
     ``a``, ``b``, ``c`` have n_constraints + n_public + 1 rows; rows past
-    them up to ``domain_size`` are zero. ``digest`` (hex SHA-256 over the
-    sizes and the three matrices) identifies the constraint system a key
-    was made for.
+    them up to ``domain_size`` are zero. ``c`` is None for a QAP read from a
+    snarkjs ``.zkey``, which stores no C (module doc). ``digest`` (hex SHA-256
+    over the sizes and the matrices) identifies the constraint system a key
+    was made for; :meth:`without_c` gives the digest a ``.zkey``'s QAP has.
     """
 
     n_wires: int
@@ -98,10 +110,10 @@ class QAP:
     domain_size: int
     a: Matrix
     b: Matrix
-    c: Matrix
+    c: Matrix | None
 
     def __post_init__(self) -> None:
-        for name in ("a", "b", "c"):
+        for name in ("a", "b", "c") if self.c is not None else ("a", "b"):
             problem = self._matrix_error(getattr(self, name))
             if problem:
                 raise ValueError(f"QAP matrix {name}: {problem}")
@@ -155,25 +167,41 @@ class QAP:
         """Hex SHA-256 of the sizes and the CSR arrays of A, B, C."""
         h = hashlib.sha256(b"zkprove.groth16.qap/1")
         h.update(np.array([self.n_wires, self.n_public, self.n_constraints, self.domain_size], "<i8").tobytes())
-        for matrix in (self.a, self.b, self.c):
+        for matrix in self.matrices:
             for array, dtype in ((matrix.indptr, "<i8"), (matrix.wires, "<i8"), (matrix.coeffs, "<u8")):
                 h.update(np.ascontiguousarray(array, dtype=dtype).tobytes())
         return h.hexdigest()
+
+    @property
+    def matrices(self) -> tuple[Matrix, ...]:
+        """A, B and (when stored) C."""
+        return (self.a, self.b) if self.c is None else (self.a, self.b, self.c)
+
+    def without_c(self) -> QAP:
+        """This QAP as a ``.zkey`` holds it: A and B only."""
+        return self if self.c is None else replace(self, c=None)
 
     def domain(self) -> EvaluationDomain:
         return EvaluationDomain.of(self.domain_size)
 
     def reduce(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A·z, B·z, C·z on the domain (Montgomery, ``domain_size`` rows) for Montgomery wire values z."""
+        """A·z, B·z, C·z on the domain (Montgomery, ``domain_size`` rows) for Montgomery wire values z.
+
+        Without C, C·z is A·z ∘ B·z (module doc).
+        """
         out = []
-        for matrix in (self.a, self.b, self.c):
+        for matrix in self.matrices:
             rows = np.zeros((self.domain_size, 4), np.uint64)
             _matvec(matrix.indptr, matrix.wires, matrix.coeffs, z, rows)
             out.append(rows)
+        if self.c is None:
+            out.append(Fr.mul(out[0], out[1]))
         return out[0], out[1], out[2]
 
     def wire_evaluations(self, lagrange: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """u_i(tau), v_i(tau), w_i(tau) for every wire, given L_j(tau) for every row j (Montgomery)."""
+        if self.c is None:
+            raise ValueError("this QAP has no C matrix (read from a .zkey), so w_i(tau) cannot be evaluated")
         out = []
         for matrix in (self.a, self.b, self.c):
             values = np.zeros((self.n_wires, 4), np.uint64)
@@ -261,6 +289,24 @@ def quotient(
     with timer.step("coset_intt"):
         h = coset_intt(h_on_coset, domain)
     return h[: domain.size - 1]
+
+
+def odd_coset_numerator(
+    az: np.ndarray, bz: np.ndarray, cz: np.ndarray, domain: EvaluationDomain, timer: StepTimer
+) -> np.ndarray:
+    """(A·B − C)(omega_2n^(2j+1)) for j < n: the scalars of the snarkjs H query (module doc).
+
+    The odd points of the 2n domain are the coset omega_2n·H, so each of A, B, C
+    goes through an inverse NTT and a coset NTT with offset omega_2n.
+    Timed steps: ``intt`` (3 transforms), ``coset_ntt`` (3), ``subtract``.
+    """
+    odd = EvaluationDomain.of(domain.size, root_of_unity(domain.log_size + 1))
+    with timer.step("intt"):
+        coefficients = [intt(values, domain) for values in (az, bz, cz)]
+    with timer.step("coset_ntt"):
+        a, b, c = (coset_ntt(values, odd) for values in coefficients)
+    with timer.step("subtract"):
+        return Fr.sub(Fr.mul(a, b), c)
 
 
 def lagrange_basis_at(domain: EvaluationDomain, tau: int) -> np.ndarray:
