@@ -23,7 +23,7 @@ with x and s_g1 drawn from the stream seeded by a public beacon hash.
 each transcript, e(s, spx) = e(sx, sp) and e(delta_prev, spx) =
 e(delta_after, sp) for sp = hash_to_g2(transcript), and a beacon's
 re-derived secret. How the whole key is then compared with the initial
-one: :func:`zkprove.ceremony.zkey_verify.key_problem`.
+one: :func:`zkprove.ceremony.zkey_ceremony.key_problem`.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from zkprove.curve import G1, G2, Group
-from zkprove.field import Fq
+from zkprove.curve import G1, G2
 from zkprove.field.params import R
+from zkprove.formats.binfile import FormatError, Section, SectionReader
+from zkprove.formats.snarkjs_points import lem_bytes, read_points, uncompressed_bytes
 
 from .pok import random_scalar
 from .ratio import Claim, first_false
@@ -83,9 +84,8 @@ class Contribution:
 
     def public_key(self) -> bytes:
         """pub(c): the bytes later transcripts and the contribution hash cover."""
-        points = b"".join(uncompressed(group, p) for group, p in
-                          ((G1, self.delta_after), (G1, self.s_g1), (G1, self.sx_g1), (G2, self.spx_g2)))
-        return points + self.transcript
+        g1 = uncompressed_bytes(np.stack([self.delta_after, self.s_g1, self.sx_g1]))
+        return g1 + uncompressed_bytes(self.spx_g2[None]) + self.transcript
 
     def hash(self) -> bytes:
         """The contribution hash snarkjs prints: BLAKE2b-512(pub(c))."""
@@ -103,24 +103,12 @@ class DeltaUpdate:
     contribution: Contribution
 
 
-def uncompressed(group: Group, point: np.ndarray) -> bytes:
-    """snarkjs's uncompressed bytes of an affine point: big-endian coordinates, Fq2 imaginary part first.
-
-    The point at infinity is all zeros.
-    """
-    limbs = Fq.to_standard_limbs(point.reshape(-1, 4))
-    values = [int.from_bytes(row.astype("<u8").tobytes(), "little") for row in limbs]
-    if group is G2:
-        values = [values[1], values[0], values[3], values[2]]
-    return b"".join(v.to_bytes(32, "big") for v in values)
-
-
 def transcript(circuit_hash: bytes, previous: Sequence[Contribution], s_g1: np.ndarray, sx_g1: np.ndarray) -> bytes:
     """The digest a new contribution's proof is bound to (see the module doc)."""
     hasher = hashlib.blake2b(circuit_hash, digest_size=HASH_BYTES)
     for contribution in previous:
         hasher.update(contribution.public_key())
-    hasher.update(uncompressed(G1, s_g1) + uncompressed(G1, sx_g1))
+    hasher.update(uncompressed_bytes(np.stack([s_g1, sx_g1])))
     return hasher.digest()
 
 
@@ -177,4 +165,80 @@ def chain_problem(circuit_hash: bytes, contributions: Sequence[Contribution]) ->
     return None if failed is None else f"{failed.what} does not hold"
 
 
-__all__ = ["Beacon", "Contribution", "DeltaUpdate", "chain_problem", "contribute", "transcript", "uncompressed"]
+_NAME, _ITERATIONS, _BEACON_HASH = 1, 2, 3
+_BEACON = 1
+
+
+def read_record(mpc: bytes) -> tuple[bytes, list[Contribution]]:
+    """Section 10 of a ``.zkey`` as (circuit hash, contributions); FormatError names the field and offset.
+
+    Layout (snarkjs ``zkey_utils.js``): the 64-byte circuit hash, a u32
+    count, then per contribution delta_after, s_g1, sx_g1 (G1), spx_g2 (G2),
+    the transcript, a u32 type (0 a contribution, 1 a beacon) and a
+    length-prefixed list of parameters, each a type byte (strictly
+    increasing) and its value: 1 the name, 2 the beacon's iteration
+    exponent, 3 the beacon hash. Offsets count from the section's start.
+    """
+    section = SectionReader(mpc, Section(10, 0, len(mpc)), "zkey: section contributions (type 10, offset in section)")
+    circuit_hash = bytes(section.take(HASH_BYTES, "circuit hash"))
+    contributions = []
+    for index in range(section.u32("contribution count")):
+        what = f"contribution {index + 1}"
+        g1 = read_points(section, G1, 3, f"{what} G1")
+        spx_start = section.pos
+        spx = read_points(section, G2, 1, f"{what} spx_g2")
+        if not G2.in_subgroup(spx).all():
+            raise section.error(f"{what}: spx_g2 is not in the G2 subgroup", spx_start)
+        digest = bytes(section.take(HASH_BYTES, f"{what} transcript"))
+        kind = section.u32(f"{what} type")
+        parameters = _parameters(section, what)
+        if kind not in (0, _BEACON) or (kind == _BEACON) != (_ITERATIONS in parameters):
+            raise section.error(f"{what}: type {kind} with parameters {sorted(parameters)}")
+        beacon = None
+        if kind == _BEACON:
+            try:
+                beacon = Beacon(parameters.get(_BEACON_HASH, b""), parameters[_ITERATIONS][0])
+            except ValueError as error:
+                raise section.error(f"{what}: {error}") from None
+        name = parameters.get(_NAME, b"").decode("utf-8", errors="replace")
+        contributions.append(Contribution(g1[0], g1[1], g1[2], spx[0], digest, name, beacon))
+    section.expect_end()
+    return circuit_hash, contributions
+
+
+def _parameters(section: SectionReader, what: str) -> dict[int, bytes]:
+    length = section.u32(f"{what} parameter length")
+    end = section.pos + length
+    if length > section.remaining:
+        raise section.error(f"{what}: parameters of {length} bytes, only {section.remaining} left")
+    found: dict[int, bytes] = {}
+    while section.pos < end:
+        at = section.pos
+        key = section.take(1, f"{what} parameter type")[0]
+        if key not in (_NAME, _ITERATIONS, _BEACON_HASH) or (found and key <= max(found)):
+            raise section.error(f"{what}: parameter type {key} is unknown or out of order", at)
+        size = 1 if key == _ITERATIONS else section.take(1, f"{what} parameter length")[0]
+        if section.pos + size > end:
+            raise section.error(f"{what}: parameter {key} runs past the parameter list", at)
+        found[key] = bytes(section.take(size, f"{what} parameter {key}"))
+    return found
+
+
+def record_bytes(circuit_hash: bytes, contributions: Sequence[Contribution]) -> bytes:
+    """Section 10's bytes for a chain (the inverse of :func:`read_record`)."""
+    parts = [circuit_hash, len(contributions).to_bytes(4, "little")]
+    for c in contributions:
+        parameters = b""
+        if c.name:
+            name = c.name.encode()[:MAX_NAME_BYTES]
+            parameters += bytes([_NAME, len(name)]) + name
+        if c.beacon is not None:
+            parameters += bytes([_ITERATIONS, c.beacon.iterations_exp, _BEACON_HASH, len(c.beacon.hash)]) + c.beacon.hash
+        kind = _BEACON if c.beacon is not None else 0
+        parts += [lem_bytes(np.stack([c.delta_after, c.s_g1, c.sx_g1])), lem_bytes(c.spx_g2), c.transcript,
+                  kind.to_bytes(4, "little"), len(parameters).to_bytes(4, "little"), parameters]
+    return b"".join(parts)
+
+
+__all__ = ["Beacon", "Contribution", "DeltaUpdate", "chain_problem", "contribute", "read_record",
+           "record_bytes", "transcript"]
