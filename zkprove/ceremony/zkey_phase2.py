@@ -192,12 +192,13 @@ def read_record(mpc: bytes) -> tuple[bytes, list[Contribution]]:
         digest = bytes(section.take(HASH_BYTES, f"{what} transcript"))
         kind = section.u32(f"{what} type")
         parameters = _parameters(section, what)
-        if kind not in (0, _BEACON) or (kind == _BEACON) != (_ITERATIONS in parameters):
+        beacon_parameters = {_ITERATIONS, _BEACON_HASH} & parameters.keys()
+        if kind not in (0, _BEACON) or len(beacon_parameters) != (2 if kind == _BEACON else 0):
             raise section.error(f"{what}: type {kind} with parameters {sorted(parameters)}")
         beacon = None
         if kind == _BEACON:
             try:
-                beacon = Beacon(parameters.get(_BEACON_HASH, b""), parameters[_ITERATIONS][0])
+                beacon = Beacon(parameters[_BEACON_HASH], parameters[_ITERATIONS][0])
             except ValueError as error:
                 raise section.error(f"{what}: {error}") from None
         name = parameters.get(_NAME, b"").decode("utf-8", errors="replace")

@@ -41,11 +41,13 @@ def _register_builtin() -> None:
     from .groth16 import prove_app, setup_app
     from .l1 import export_app, verify_app
     from .r1cs import app as r1cs_app
+    from .zkey import app as zkey_app
 
     app.add_typer(r1cs_app, name="r1cs")
     app.add_typer(setup_app, name="setup")
     app.add_typer(prove_app, name="prove")
     app.add_typer(ceremony_app, name="ceremony")
+    app.add_typer(zkey_app, name="zkey")
     app.add_typer(verify_app, name="verify")
     app.add_typer(export_app, name="export")
 
