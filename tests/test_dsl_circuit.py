@@ -11,7 +11,7 @@ from dsl_helpers import line_of
 
 
 class Cubic(Circuit):
-    """Knows x with x**3 + x + 5 == y (design.md 1b)."""
+    """Knows x with x**3 + x + 5 == y (docs/dsl.md, section "Declaring a circuit")."""
 
     x: Secret
     y: Public
