@@ -1,7 +1,7 @@
 """Groth16 end to end on MulChain: zkprove's setup, prover and L1 verifier beside snarkjs, in one run.
 
 For each size 2^k the circuit is ``MulChain(2^k − 2)``: with its one public
-input that is exactly a 2^k domain (design.md section 3, "Domain size").
+input that is exactly a 2^k domain (docs/architecture.md, section "Domain size").
 Rows per size:
 
 * setup time (ours draws its toxic waste; snarkjs's reads a powers-of-tau

@@ -41,7 +41,7 @@ def domain_sized(k: int, n_public: int = 1) -> int:
     """Constraints that give a Groth16 evaluation domain of exactly 2^k.
 
     Groth16 adds one row per public input and one for the constant wire
-    before sizing its domain (design.md section 3), so a family meant as
+    before sizing its domain (docs/architecture.md, section "Domain size"), so a family meant as
     "2^k" has 2^k - (n_public + 1) constraints.
     """
     return (1 << k) - (n_public + 1)

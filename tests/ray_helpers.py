@@ -1,4 +1,5 @@
-"""One local multi-node Ray for the cluster tests (design.md section 6: start Ray once, not per test).
+"""One local multi-node Ray for the cluster tests, started once, not per test
+(docs/architecture.md, section "Ray on a small machine").
 
 A ``ray.cluster_utils.Cluster`` with a 2-CPU head; the node-failure test adds
 a node and removes it. Fast health checks make a removed node dead in about

@@ -11,7 +11,7 @@ from dsl_helpers import line_of
 
 
 class Cubic(Circuit):
-    """Knows x with x**3 + x + 5 == y (design.md 1b)."""
+    """Knows x with x**3 + x + 5 == y (docs/dsl.md, section "Declaring a circuit")."""
 
     x: Secret
     y: Public
@@ -75,8 +75,11 @@ def test_solve_rejects_malformed_inputs():
     good = dict(total=1, limits=[1, 1], txs=[{"amount": 1, "path": [1]}], grid=[[1, 1]])
     cs.solve(**good)
     for change, message in (
-        ({"limits": [1]}, "length 2"), ({"total": R}, "int in"), ({"txs": [{"amount": 1}]}, "no member path"),
-        ({"total": "1"}, "int in"), ({"extra": 1}, "unexpected"),
+        ({"limits": [1]}, "length 2"),
+        ({"total": R}, r"input total = 0x.* outside \(-r, r\)"),
+        ({"txs": [{"amount": 1}]}, "no member path"),
+        ({"txs": [{"amount": 1, "path": ["1.0"]}]}, r"input txs\[0\]\.path\[0\] must be a decimal or 0x-hex"),
+        ({"extra": 1}, "unexpected"),
     ):
         with pytest.raises(ValueError, match=message):
             cs.solve(**{**good, **change})

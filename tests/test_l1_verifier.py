@@ -31,7 +31,7 @@ def test_simulated_proof_is_accepted_with_gas_and_calldata(setup):
 
 
 def test_gas_is_close_to_the_snarkjs_reference():
-    # design.md: a snarkjs verifier with 2 public inputs used 221,051 gas as a transaction.
+    # docs/verifier.md, section "Gas": a snarkjs verifier with 2 public inputs used 221,051 gas as a transaction.
     calldata = b"\x01" * (4 + 32 * 10)
     assert abs(verify_gas(calldata, 2).total - 221_051) < 0.05 * 221_051
 

@@ -3,7 +3,7 @@
 A :class:`ProverActor` receives the proving key and constraint system once,
 as object-store refs resolved at construction (never per job), sets its
 numba thread count explicitly (numba ignores the ``OMP_NUM_THREADS`` Ray sets,
-design.md section 6), proves its warm-up job in ``__init__`` (so a restarted
+docs/architecture.md, section "Ray on a small machine"), proves its warm-up job in ``__init__`` (so a restarted
 actor warms again and reports a fresh capacity), then proves jobs; the
 warm-up and every job run at the spec's hardware ``speed``. Its
 :class:`~workers.faults.FaultSpec` decides per attempt what goes wrong, and

@@ -8,9 +8,9 @@ asks Ray for ``c/k`` CPUs and sets ``max(1, c // k)`` numba threads, so
 actors x threads never exceed the node's cores while ``k <= c`` (more provers
 than cores, to emulate a large scattered network on a small machine, get
 one thread each and share the cores). The actors use soft node affinity,
-``max_restarts`` and no task retries: design.md section 6 found that hard
-affinity to a dead node hangs forever; a failed call comes back to the
-coordinator, which reassigns the job itself.
+``max_restarts`` and no task retries: hard affinity to a dead node hangs
+forever; a failed call comes back to the coordinator, which reassigns the
+job itself (docs/architecture.md, section "Ray on a small machine").
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from zkprove.dsl import CompiledCircuit
 from .actors import ProverActor, VerifierActor
 from .faults import FaultSpec
 
-#: Faster node-failure detection than Ray's default ~14 s (design.md section 6); for local clusters.
+#: Faster node-failure detection than Ray's default ~14 s, for local clusters
+#: (docs/architecture.md, section "Ray on a small machine").
 FAST_HEALTH_CHECKS = {
     "health_check_initial_delay_ms": 1000, "health_check_period_ms": 500,
     "health_check_timeout_ms": 500, "health_check_failure_threshold": 3,

@@ -9,8 +9,9 @@ actor applies the decision for real (``os._exit``, sleeps, tampering) and a
 discrete-event simulation can apply the same decision to simulated time.
 
 The kinds follow the failure classes that decentralized proving networks
-plan for (design.md section 4; Gevulot's and Succinct's prover networks
-treat a missing, late or invalid proof alike: the job goes to someone else):
+plan for (docs/architecture.md, section "Policies and faults"; Gevulot's and
+Succinct's prover networks treat a missing, late or invalid proof alike: the
+job goes to someone else):
 
 * ``crash``: the prover process dies mid-proof (Ray may restart the actor);
 * ``straggler``: proving takes ``slowdown`` times as long;

@@ -1,6 +1,6 @@
 """The durable job log: every job, every attempt and every event of a cluster run, in SQLite.
 
-A job moves through the states of design.md section 4::
+A job moves through these states (docs/architecture.md, section "Job states")::
 
     pending -> assigned -> proved -> verified -> finalized
                   |  ^        |

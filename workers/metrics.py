@@ -2,7 +2,7 @@
 
 Every figure comes from the log's timestamps and events, so a real Ray run
 and a simulated run are measured by the same code. The set follows what
-prover networks publish (design.md section 4): throughput in proofs/s and
+prover networks publish (docs/architecture.md, section "Metrics"): throughput in proofs/s and
 tx/s, latency from submission to finality (P50/P90/P99), the share of jobs
 proved within the deadline of their first assignment, wasted prover-seconds,
 reassignments, slashes, invalid proofs caught, the longest gap without a

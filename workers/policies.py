@@ -1,7 +1,7 @@
 """Assignment policies: who proves which job, by when, and what a failure costs the prover.
 
-One interface (:class:`Policy`), five policies, each modelled on a network
-design.md section 4 names:
+One interface (:class:`Policy`), five policies, each modelled on a prover network
+(docs/architecture.md, section "Policies and faults"):
 
 * :class:`Centralized`: one prover with all the resources (a rollup's own prover);
 * :class:`RoundRobin`: the least-recently-processed idle prover (CrowdProve's

@@ -33,8 +33,6 @@ from .errors import EXIT_INVALID
 from .paths import FORCE_HELP, check_output_file, check_output_folder
 from .r1cs import load, parse_params
 
-#: Digits an inputs.json integer may have: 78 for any uint256, plus a sign or a 0x prefix.
-MAX_INPUT_CHARS = 80
 PROVING_KEY_FILE = "proving_key.npz"
 VERIFICATION_KEY_FILE = "verification_key.json"
 
@@ -88,24 +86,13 @@ def setup_command(
                f"(domain 2^{pk.domain_size.bit_length() - 1}, {pk.n_public} public inputs)")
 
 
-def _parse_inputs(value: Any) -> Any:
-    """inputs.json values: decimal or 0x strings (snarkjs style) and nested lists or objects become ints."""
-    if isinstance(value, str):
-        if len(value) > MAX_INPUT_CHARS:
-            raise ValueError(f"inputs.json: a value of {len(value)} characters, at most {MAX_INPUT_CHARS} allowed")
-        return int(value, 0)
-    if isinstance(value, list):
-        return [_parse_inputs(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _parse_inputs(v) for k, v in value.items()}
-    return value
-
-
 def _input_values(document: Any, path: Path) -> dict[str, Any]:
     """inputs.json as keyword arguments of ``solve``: an object from input names to values."""
+    from zkprove.dsl.inputs import parse_inputs
+
     if not isinstance(document, dict):
         raise ValueError(f"{path}: expected a JSON object from input names to values, got {type(document).__name__}")
-    return _parse_inputs(document)
+    return parse_inputs(document)
 
 
 @prove_app.callback(invoke_without_command=True)

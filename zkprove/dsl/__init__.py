@@ -9,14 +9,14 @@ from ..r1cs.system import UnsatisfiedConstraint
 from .api import API
 from .circuit import Circuit, gadget
 from .compiler import CompiledCircuit, compile_circuit, evaluate
-from .diagnostics import CircuitError
-from .inputs import Public, Record, Secret, Signal
+from .diagnostics import CircuitError, VarMisuse
+from .inputs import InputError, Public, Record, Secret, Signal, parse_inputs
 from .lint import Finding, UnderConstrained
 from .solver import HintError, Witness
 from .var import Var
 
 __all__ = [
-    "API", "Circuit", "CircuitError", "CompiledCircuit", "Finding", "HintError", "Public", "Record",
-    "Secret", "Signal", "UnderConstrained", "UnsatisfiedConstraint", "Var", "Witness",
-    "compile_circuit", "evaluate", "gadget",
+    "API", "Circuit", "CircuitError", "CompiledCircuit", "Finding", "HintError", "InputError", "Public",
+    "Record", "Secret", "Signal", "UnderConstrained", "UnsatisfiedConstraint", "Var", "VarMisuse", "Witness",
+    "compile_circuit", "evaluate", "gadget", "parse_inputs",
 ]

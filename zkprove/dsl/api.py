@@ -94,7 +94,7 @@ class API:
             if not (is_const(ta) or is_const(tb)):
                 return self._b.product(ta, tb)
         operands = (a, b, *more)
-        is_bool = all(isinstance(x, Var) and x._bool or x in (0, 1) for x in operands)
+        is_bool = all(x._bool if isinstance(x, Var) else x in (0, 1) for x in operands)
         acc: Var | Terms = self._t(a)
         for x in operands[1:]:
             t = self._t(x)

@@ -56,7 +56,9 @@ class CompiledCircuit(ConstraintSystem):
     def solve(self, **inputs: Any) -> Witness:
         """The full witness from the circuit's inputs, given by name as declared.
 
-        Raises :class:`UnsatisfiedConstraint` naming the first violated
+        Values are ints or decimal / 0x strings, read by
+        :func:`~zkprove.dsl.inputs.parse_value` exactly as ``zkprove prove
+        --inputs`` reads ``inputs.json``. Raises :class:`UnsatisfiedConstraint` naming the first violated
         constraint, its gadget, its source line and its signals, and
         :class:`ValueError` for a missing, unexpected or malformed input.
         """

@@ -26,6 +26,17 @@ class CircuitError(ValueError):
     """
 
 
+class VarMisuse(CircuitError, TypeError):
+    """A Python question a circuit Var cannot answer while compiling: its truth value, ``==``, ``<``...
+
+    A Var has no value during ``define``, so such a question would either
+    raise a bare TypeError or, for ``==``, quietly answer False and drop a
+    branch. The message names the API call that builds the constraint
+    instead. A TypeError, as Python's own unsupported operations are, and a
+    :class:`CircuitError`, so the CLI reports it as unusable input.
+    """
+
+
 def user_location() -> str:
     """``"file:line"`` of the innermost frame outside the zkprove package."""
     frame = sys._getframe(1)

@@ -22,11 +22,21 @@ declaration order, all public inputs first (the iden3 order), each input
 flattened row-major with record members in declaration order. Inside
 ``define`` an input reads as a :class:`Var`, a nested list of Vars, or a
 record whose members are Vars; names read ``txs[2].path[5]``.
+
+Input values (``cs.solve(**values)``, and ``inputs.json`` for ``zkprove
+prove --inputs``) go through one parser, :func:`parse_value` for each leaf
+and :func:`parse_inputs` for a whole document: a leaf is an int (a bool
+counts as 0 or 1), a decimal string (``"-5"``, ``"007"``) or a ``0x`` hex
+string, as snarkjs reads ``input.json``. Values in (-r, 0) are taken mod r,
+as snarkjs does; values >= r, or <= -r, are refused where snarkjs would
+reduce them silently, since two inputs that differ by r prove the same
+statement. Errors name the input's path, e.g. ``txs[2].amount``.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -143,7 +153,7 @@ def bind(spec: Signal, leaves: Iterator[Any]) -> Any:
 def flatten(spec: Signal, value: Any, name: str, out: list[int]) -> None:
     """Append the leaf values of ``value`` (nested sequences, mappings or objects) to ``out``.
 
-    Leaves are ints (bools allowed) in (-r, r); negatives are taken mod r.
+    Each leaf goes through :func:`parse_value`; ``name`` is the input's path.
     """
     if spec.dims:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != spec.dims[0]:
@@ -160,6 +170,54 @@ def flatten(spec: Signal, value: Any, name: str, out: list[int]) -> None:
                 raise ValueError(f"input {name} has no member {member_name}") from None
             flatten(member, item, f"{name}.{member_name}", out)
     else:
-        if not isinstance(value, int) or not -R < value < R:
-            raise ValueError(f"input {name} must be an int in (-r, r), got {value!r:.80}")
-        out.append(value % R)
+        out.append(parse_value(value, name))
+
+
+#: Characters an input string may have: 78 decimal digits for any uint256, plus a sign, or 0x and 64 hex digits.
+MAX_VALUE_CHARS = 80
+#: Nesting levels :func:`parse_inputs` follows, as many as :mod:`zkprove.formats.bounded_json` reads.
+MAX_INPUT_DEPTH = 32
+_DECIMAL = re.compile(r"-?[0-9]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+
+
+class InputError(ValueError):
+    """An input value that cannot be read as a field element; the message names its path."""
+
+
+def parse_value(value: Any, path: str) -> int:
+    """One input value as a field element in [0, r); see the module docstring for what is accepted."""
+    if isinstance(value, str):
+        if len(value) > MAX_VALUE_CHARS:
+            raise InputError(f"input {path}: a string of {len(value)} characters, at most {MAX_VALUE_CHARS} allowed")
+        if _DECIMAL.fullmatch(value):
+            number = int(value, 10)
+        elif _HEX.fullmatch(value):
+            number = int(value[2:], 16)
+        else:
+            raise InputError(f"input {path} must be a decimal or 0x-hex integer, got the string {value!r}")
+    elif isinstance(value, int):
+        number = int(value)
+    else:
+        raise InputError(f"input {path} must be an integer or a decimal or 0x-hex string, "
+                         f"got {type(value).__name__} {value!r:.80}")
+    if not -R < number < R:
+        raise InputError(f"input {path} = {number:#x} is outside (-r, r): reduce it mod r yourself "
+                         "(snarkjs would do so silently; zkprove refuses, as it is usually a bug)")
+    return number % R
+
+
+def parse_inputs(document: Any, path: str = "", depth: int = 0) -> Any:
+    """A decoded ``inputs.json`` (nested dicts and lists) with every leaf parsed by :func:`parse_value`.
+
+    The shape is kept; ``solve`` matches it against the declared inputs.
+    Deeper than :data:`MAX_INPUT_DEPTH` levels is refused.
+    """
+    if depth > MAX_INPUT_DEPTH:
+        raise InputError(f"input {path}: nested more than {MAX_INPUT_DEPTH} levels deep")
+    if isinstance(document, Mapping):
+        return {key: parse_inputs(item, f"{path}.{key}" if path else str(key), depth + 1)
+                for key, item in document.items()}
+    if isinstance(document, (list, tuple)):
+        return [parse_inputs(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(document)]
+    return parse_value(document, path or "<document>")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Union
 
 from ..field.params import R
+from .diagnostics import VarMisuse, user_location
 
 if TYPE_CHECKING:
     from .builder import Builder
@@ -51,13 +52,28 @@ def is_const(t: Terms) -> bool:
     return not t or (len(t) == 1 and 0 in t)
 
 
+_LESS = "for n-bit a and b, {call} gives 1 or 0; api.assert_in_range(x, n) bounds x"
+_COMPARISON_ADVICE = {
+    "==": "api.is_equal(a, b) gives 1 or 0; api.assert_equal(a, b) requires equality",
+    "!=": "1 - api.is_equal(a, b) gives 1 or 0; api.assert_nonzero(a - b) requires a difference",
+    "<": _LESS.format(call="api.less_than(a, b, n)"),
+    "<=": _LESS.format(call="api.less_or_equal(a, b, n)"),
+    ">": _LESS.format(call="api.less_than(b, a, n)"),
+    ">=": _LESS.format(call="api.less_or_equal(b, a, n)"),
+}
+
+
 class Var:
     """A value inside a circuit: a linear combination of wires.
 
     Operators follow the API's costs: ``x + y``, ``x - y``, ``-x``, ``3 * x``
     and ``x / 3`` are free; ``x * y`` and ``x ** k`` cost one constraint per
     product of non-constants (see :meth:`API.mul`); ``x / y`` is
-    :meth:`API.div`. A Var has no truth value: branch with ``api.select``.
+    :meth:`API.div`. A Var has no value while ``define`` runs, so it has no
+    truth value and ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` against a Var
+    or an int raise :class:`VarMisuse` naming the API call to use
+    (``api.is_equal``, ``api.assert_equal``, ``api.less_than``...); branch
+    with ``api.select``. Vars hash by identity.
     """
 
     __slots__ = ("_lc", "_b", "_bool", "_fresh")
@@ -129,7 +145,35 @@ class Var:
         return result
 
     def __bool__(self) -> bool:
-        raise TypeError("a circuit Var has no truth value while compiling; use api.select or api.is_equal")
+        raise VarMisuse(f"a circuit Var has no truth value while compiling (at {user_location()}): branch with "
+                        "api.select(cond, a, b) on a 0/1 Var from api.is_equal, api.is_zero or api.less_than")
+
+    def _compare(self, other: object, op: str) -> bool:
+        """``==``, ``<``... with a Var or an int: refused with the API call to use (:class:`VarMisuse`)."""
+        if not isinstance(other, (Var, int)):
+            return NotImplemented
+        raise VarMisuse(f"`a {op} b` on a circuit Var (at {user_location()}) has no answer while compiling, "
+                        f"where a is the Var: {_COMPARISON_ADVICE[op]}")
+
+    def __eq__(self, other: object) -> bool:
+        return self._compare(other, "==")
+
+    def __ne__(self, other: object) -> bool:
+        return self._compare(other, "!=")
+
+    def __lt__(self, other: object) -> bool:
+        return self._compare(other, "<")
+
+    def __le__(self, other: object) -> bool:
+        return self._compare(other, "<=")
+
+    def __gt__(self, other: object) -> bool:
+        return self._compare(other, ">")
+
+    def __ge__(self, other: object) -> bool:
+        return self._compare(other, ">=")
+
+    __hash__ = object.__hash__  # by identity: Vars stay usable as dict keys and set members
 
     def __repr__(self) -> str:
         body = " + ".join(f"{c}*{self._b.wire_name(w)}" for w, c in sorted(self._lc.items())) or "0"

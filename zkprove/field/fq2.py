@@ -2,7 +2,7 @@
 
 An element a0 + a1*u is a pair of Fq elements, real part first: inside
 kernels a tuple ``(a0, a1)`` of two 4-limb Montgomery tuples, in arrays the
-trailing axes ``(..., 2, 4)`` (design.md section 2). This is py_ecc's
+trailing axes ``(..., 2, 4)`` (docs/architecture.md, section "Data representations"). This is py_ecc's
 ``FQ2([a0, a1])`` order; the EVM precompiles write the imaginary part first,
 and that conversion belongs to the L1 encoder, not here.
 

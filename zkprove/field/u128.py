@@ -4,7 +4,7 @@ numba has no 128-bit integer type, so each helper here is an ``@intrinsic``
 that zero-extends its uint64 operands to ``i128``, does the arithmetic there,
 and returns the low and high 64-bit halves. LLVM lowers ``mac`` to one
 ``mul``/``mulx`` plus an ``add``/``adc`` chain, which is what makes 4-limb
-Montgomery multiplication competitive with C (design.md section 2).
+Montgomery multiplication competitive with C (docs/architecture.md, section "Data representations").
 """
 
 from llvmlite import ir

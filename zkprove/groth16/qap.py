@@ -12,7 +12,7 @@ with A[m+i][i] = 1 for i = 0..n_public (the constant wire and the public
 wires) and B, C zero there. They make u_0..u_{n_public} linearly
 independent, which the Groth16 security proof needs for the public wires,
 and they are what snarkjs adds, so our keys size their domain as snarkjs
-does: n = 2^ceil(log2(m + n_public + 1)) (design.md section 3, "Domain size").
+does: n = 2^ceil(log2(m + n_public + 1)) (docs/architecture.md, section "Domain size").
 
 The matrices are kept as CSR arrays with Montgomery-form coefficients
 (:class:`Matrix`), built once per constraint system (:meth:`QAP.of`) and
