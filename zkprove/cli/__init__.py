@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 
 import typer
 
+from .. import __version__
 from .errors import EXIT_CODES_HELP, ErrorMappingGroup
 
 app = typer.Typer(
@@ -27,10 +28,18 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"zkprove {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", envvar="ZKPROVE_DEBUG",
                                help="Print the traceback of an error before its message."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print zkprove's version and exit."),
 ) -> None:
     """Circuits in Python, Groth16 over BN254 in numba, Ray prover clusters, and an L1-exact verifier."""
 
@@ -41,8 +50,10 @@ def _register_builtin() -> None:
     from .groth16 import prove_app, setup_app
     from .l1 import export_app, verify_app
     from .r1cs import app as r1cs_app
+    from .wtns import app as wtns_app
 
     app.add_typer(r1cs_app, name="r1cs")
+    app.add_typer(wtns_app, name="wtns")
     app.add_typer(setup_app, name="setup")
     app.add_typer(prove_app, name="prove")
     app.add_typer(ceremony_app, name="ceremony")
