@@ -22,7 +22,7 @@ import typer
 from .errors import EXIT_INVALID
 from .paths import FORCE_HELP, check_output_file
 from .progress import phases
-from .targets import PARAM_HELP, load, parse_params
+from .targets import PARAM_HELP, CircuitReferenceError, load, parse_params
 
 app = typer.Typer(help="Witnesses: solve a circuit's wires from its inputs.", no_args_is_help=True)
 
@@ -52,8 +52,8 @@ def calculate(
         phase(f"loading {target}")
         cs = load(target, parse_params(param))
         if not hasattr(cs, "solve"):
-            raise typer.BadParameter(f"{target} is an .r1cs file, which has no witness solver: "
-                                     "give the circuit class", param_hint="TARGET")
+            raise CircuitReferenceError(f"{target} is an .r1cs file, which has no witness solver: "
+                                        "give the circuit class")
         phase(f"reading {inputs}")
         document = read_json(inputs)
         phase(f"solving {cs.n_wires:,} wires")
