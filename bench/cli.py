@@ -4,85 +4,95 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
-from .rows import Row, dump_json, print_rows
+from zkprove.cli.paths import FORCE_HELP, JSON_HELP, check_json_output, is_stdout, write_json_output
+
+from .rows import Row, print_rows, rows_document
 
 app = typer.Typer(help="Benchmarks: each figure next to a reference measured in the same run.", no_args_is_help=True)
+_JSON = typer.Option(None, "--json", help=JSON_HELP)
+_FORCE = typer.Option(False, "--force", help=FORCE_HELP)
+_OUT_DIR_HELP = "Folder for the results (JSON, CSV) and the report."
 VERIFY_SCALE_HELP = ("The L1 verifier's cost as a multiple of the measured one (simulation); "
                      "0 makes verification free, and the output says so.")
 
 
-def _run_suite(title: str, suite, as_json: bool) -> list[Row]:
+def _run_suite(title: str, suite, json_path: Path | None, force: bool) -> list[Row]:
+    """Run each step under the progress display; print the table, and write ``--json`` (zkprove.cli.paths)."""
+    from zkprove.cli.progress import phases
+
+    check_json_output(json_path, force)
     rows: list[Row] = []
-    console = Console(stderr=True)
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(title, total=len(suite))
-        for step_name, step in suite:
-            progress.update(task, description=f"{title}: {step_name}")
+    with phases() as phase:
+        phase(title, total=len(suite))
+        for done, (step_name, step) in enumerate(suite):
+            phase.update(done, len(suite), f"{title}: {step_name}")
             rows.extend(step())
-            progress.advance(task)
-    if as_json:
-        print(dump_json(rows, title))
-    else:
-        print_rows(rows, title)
+        phase.update(len(suite), len(suite), title)
+    write_json_output(json_path, rows_document(rows, title))
+    print_rows(rows, title, Console(stderr=is_stdout(json_path)))
     return rows
 
 
 @app.command()
 def kernels(
-    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    json_path: Path = _JSON,
+    force: bool = _FORCE,
     quick: bool = typer.Option(False, "--quick", help="Small sizes only: a smoke run, not a measurement."),
 ) -> None:
     """Fr multiplication, NTT and MSM against Python ints, galois and py_ecc; JIT warm-up."""
     from .kernels import kernel_suite
 
-    _run_suite("zkprove bench kernels", kernel_suite(quick), json_output)
+    _run_suite("zkprove bench kernels", kernel_suite(quick), json_path, force)
 
 
 @app.command()
 def prove(
-    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    json_path: Path = _JSON,
+    force: bool = _FORCE,
     quick: bool = typer.Option(False, "--quick", help="Small sizes only: a smoke run, not a measurement."),
 ) -> None:
     """Groth16 prove time per phase, verify time and peak memory at 2^12..2^16, beside snarkjs."""
     from .prove import prove_suite
 
-    _run_suite("zkprove bench prove", prove_suite(quick), json_output)
+    _run_suite("zkprove bench prove", prove_suite(quick), json_path, force)
 
 
 @app.command()
 def verify(
-    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    json_path: Path = _JSON,
+    force: bool = _FORCE,
     quick: bool = typer.Option(False, "--quick", help="A small batch and ceremony: a smoke run, not a measurement."),
 ) -> None:
     """The L1 verifier (numba pairing) beside py_ecc, snarkjs and arkworks; batch and ceremony verify; JIT start."""
     from .verify import verify_suite
 
-    _run_suite("zkprove bench verify", verify_suite(quick), json_output)
+    _run_suite("zkprove bench verify", verify_suite(quick), json_path, force)
 
 
 @app.command()
 def cluster(
-    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    json_path: Path = _JSON,
+    force: bool = _FORCE,
     quick: bool = typer.Option(False, "--quick", help="A smaller scaling circuit: a smoke run, not a measurement."),
 ) -> None:
     """Coordinator overhead per job and throughput scaling with the number of provers (real Ray)."""
     from .cluster import cluster_suite
 
-    _run_suite("zkprove bench cluster", cluster_suite(quick), json_output)
+    _run_suite("zkprove bench cluster", cluster_suite(quick), json_path, force)
 
 
 @app.command()
 def dsl(
-    json_output: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+    json_path: Path = _JSON,
+    force: bool = _FORCE,
     log_sizes: list[int] = typer.Option([16, 20], "--log-size", help="Circuit sizes as powers of two."),
 ) -> None:
     """Compile time, witness time and peak memory of the DSL on a multiplication and a Poseidon chain."""
     from .dsl import bench_dsl
 
     sizes = tuple(1 << k for k in log_sizes)
-    _run_suite("zkprove bench dsl", [("compile and solve", lambda: bench_dsl(sizes))], json_output)
+    _run_suite("zkprove bench dsl", [("compile and solve", lambda: bench_dsl(sizes))], json_path, force)
 
 
 @app.command()
@@ -95,7 +105,7 @@ def simulate(
     interval: float = typer.Option(0.0, "--interval", help="Seconds between job submissions (0: a backlog)."),
     seed: int = typer.Option(0, "--seed"),
     verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
-    out: Path = typer.Option(None, "--out", help="Write raw results and a report here."),
+    out: Path = typer.Option(None, "-o", "--out-dir", help=_OUT_DIR_HELP),
 ) -> None:
     """Discrete-event simulation of the cluster (the real coordinator core and policies) from measured proof times."""
     from workers.faults import parse_mix
@@ -118,7 +128,7 @@ def compare(
     seed: int = typer.Option(0, "--seed"),
     verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
     address: str = typer.Option(None, "--address", help="Ray cluster to join in real mode."),
-    out: Path = typer.Option(Path("bench/results/compare"), "--out"),
+    out: Path = typer.Option(Path("bench/results/compare"), "-o", "--out-dir", help=_OUT_DIR_HELP),
 ) -> None:
     """Every policy under every sweep, centralized vs scattered; JSON, CSV, PNG and an HTML report."""
     from .commands import COMPARE_DEFAULTS
@@ -137,7 +147,7 @@ def throughput(
     batch: list[int] = typer.Option([1, 2], "--batch-size", help="Transactions per proof (repeatable)."),
     jobs: int = typer.Option(12, "--jobs"),
     address: str = typer.Option(None, "--address", help="Ray cluster to join (default: local)."),
-    out: Path = typer.Option(Path("bench/results/throughput"), "--out"),
+    out: Path = typer.Option(Path("bench/results/throughput"), "-o", "--out-dir", help=_OUT_DIR_HELP),
 ) -> None:
     """Proofs/s and tx/s on Ray against circuit size and the number of prover actors."""
     from .commands import throughput as run
@@ -149,7 +159,7 @@ def throughput(
 def calibrate(
     jobs: int = typer.Option(12, "--jobs"),
     address: str = typer.Option(None, "--address"),
-    out: Path = typer.Option(Path("bench/results/calibration"), "--out"),
+    out: Path = typer.Option(Path("bench/results/calibration"), "-o", "--out-dir", help=_OUT_DIR_HELP),
 ) -> None:
     """Small scenarios run for real on Ray beside their simulation (throughput, P50, P99)."""
     from .commands import calibrate as run
@@ -161,7 +171,7 @@ def calibrate(
 def answer(
     compare_json: Path = typer.Argument(..., help="Results of zkprove bench compare."),
     calibration_json: Path = typer.Option(None, "--calibration", help="Results of zkprove bench calibrate."),
-    out: Path = typer.Option(Path("bench/results/answer"), "--out"),
+    out: Path = typer.Option(Path("bench/results/answer"), "-o", "--out-dir", help=_OUT_DIR_HELP),
     readme: Path = typer.Option(None, "--readme", help="Also write the section into this README, between its "
                                                        "answer markers."),
 ) -> None:

@@ -12,7 +12,7 @@ small machine verification competes with proving; its cost per proof is
 reported before each circuit's scaling rows, against the single-thread proof
 time (their ratio bounds the efficiency at M = cores).
 
-Run: ``zkprove bench cluster [--json] [--quick]``.
+Run: ``zkprove bench cluster [--json PATH] [--quick]``.
 """
 
 from __future__ import annotations

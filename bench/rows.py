@@ -4,7 +4,6 @@ Every figure zkprove reports stands next to a reference measured in the same
 run (design: targets are ratios, never absolute timings in tests).
 """
 
-import json
 import os
 import platform
 import sys
@@ -99,5 +98,6 @@ def print_rows(rows: list[Row], title: str, console: Console | None = None) -> N
     (console or Console(width=160)).print(table)
 
 
-def dump_json(rows: list[Row], title: str) -> str:
-    return json.dumps({"benchmark": title, "machine": machine(), "rows": [r.as_dict() for r in rows]}, indent=2)
+def rows_document(rows: list[Row], title: str) -> dict:
+    """A benchmark's rows as the JSON document ``--json`` writes."""
+    return {"benchmark": title, "machine": machine(), "rows": [r.as_dict() for r in rows]}

@@ -8,14 +8,9 @@ from random import Random
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
+
+from zkprove.cli.progress import phases
 
 app = typer.Typer(help="The Poseidon/EdDSA account rollup: sequencer, TransferBatch proofs, L1 verification.", no_args_is_help=True)
 
@@ -54,26 +49,24 @@ def demo(
         raise typer.BadParameter(f"{accounts} accounts do not fit a depth-{depth} tree", param_hint="--accounts")
     console = Console()
     rng = Random(seed)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("compile TransferBatch", total=3 + batches)
+    steps = 3 + batches
+    with phases() as phase:
+        phase.update(0, steps, "compile TransferBatch")
         cs = TransferBatch(T=batch_size, depth=depth).compile()
-        progress.update(task, advance=1, description="Groth16 dev setup")
+        phase.update(1, steps, "Groth16 dev setup")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ToxicWasteWarning)
             pk, vk = groth16.setup(cs)
-        progress.update(task, advance=1, description="sequence transfers")
+        phase.update(2, steps, "sequence transfers")
         genesis, keys = random_genesis(accounts, depth, rng)
         seq = Sequencer(genesis, batch_size)
         stream = transfer_stream(seq, keys, rng)
         while len(seq.jobs) < batches:
             seq.submit(next(stream))
-        progress.advance(task)
         proved = []
         for job in seq.jobs:
-            progress.update(task, description=f"prove and verify batch {job.index}")
+            phase.update(3 + len(proved), steps, f"prove and verify batch {job.index}")
             proved.append(prove_job(cs, pk, vk, job))
-            progress.advance(task)
 
     per_tx = cs.n_constraints / batch_size
     console.print(f"TransferBatch(T={batch_size}, depth={depth}): {cs.n_constraints:,} constraints, "

@@ -8,7 +8,7 @@ from zkprove.cli import app
 
 
 def test_bench_kernels_quick_json():
-    result = CliRunner().invoke(app, ["bench", "kernels", "--quick", "--json"])
+    result = CliRunner().invoke(app, ["bench", "kernels", "--quick", "--json", "-"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout[result.stdout.index("{"):])
     names = [row["name"] for row in report["rows"]]

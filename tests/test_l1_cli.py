@@ -43,10 +43,22 @@ def test_verify_valid_proof_prints_gas_and_exits_0(files):
 
 
 def test_verify_json_report(files):
-    result = _invoke("verify", files / "vk.json", files / "proof.json", files / "public.json", "--json")
-    document = json.loads(result.output)
+    """``--json -``: the JSON alone on stdout, the text on stderr (zkprove.cli.paths)."""
+    result = _invoke("verify", files / "vk.json", files / "proof.json", files / "public.json", "--json", "-")
+    document = json.loads(result.stdout)
     assert document["ok"] and document["calldata_bytes"] == 324
     assert document["gas"]["total"] == sum(v for k, v in document["gas"].items() if k != "total")
+    assert result.stderr.splitlines()[0] == "valid"
+
+
+def test_verify_json_to_a_file_keeps_the_text_and_needs_force_to_overwrite(files, tmp_path):
+    args = ("verify", files / "vk.json", files / "proof.json", files / "public.json", "--json", tmp_path / "r.json")
+    result = _invoke(*args)
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == "valid"
+    assert json.loads((tmp_path / "r.json").read_text())["ok"] is True
+    again = _invoke(*args)
+    assert again.exit_code == 2 and "--force" in again.output
+    assert _invoke(*args, "--force").exit_code == 0
 
 
 def test_verify_invalid_proof_exits_1_with_the_reason(files, tmp_path):

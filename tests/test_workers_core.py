@@ -259,3 +259,17 @@ def test_cluster_run_checks_its_options_before_starting_ray():
         result = CliRunner().invoke(app, ["run", *args])
         assert result.exit_code == 2, result.output
         assert "--faults" in result.output and not ray.is_initialized()
+
+
+def test_cluster_run_checks_its_json_path_before_starting_ray(tmp_path):
+    """``--json PATH`` follows zkprove.cli.paths: an existing file needs --force, a missing folder is named."""
+    from typer.testing import CliRunner
+
+    from zkprove.cli import app
+
+    (tmp_path / "metrics.json").write_text("keep")
+    for path, message in ((tmp_path / "metrics.json", "--force"), (tmp_path / "no" / "m.json", "does not exist")):
+        result = CliRunner().invoke(app, ["cluster", "run", "--json", str(path)])
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert not ray.is_initialized()
+    assert (tmp_path / "metrics.json").read_text() == "keep"

@@ -10,20 +10,15 @@ side. A job log that already exists is resumed, not restarted.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
+
+from zkprove.cli.paths import FORCE_HELP, JSON_HELP, check_json_output, is_stdout, write_json_output
+from zkprove.cli.progress import phases
 
 app = typer.Typer(help="Ray prover clusters: centralized against permissionless, scattered provers.",
                   no_args_is_help=True)
@@ -51,7 +46,7 @@ def _group() -> None:
 @app.command()
 def run(
     address: str = typer.Option(None, "--address", help="Join this Ray cluster (default: RAY_ADDRESS, else local)."),
-    json_path: Path = typer.Option(None, "--json", help="Also write the metrics here as JSON (after each run)."),
+    json_path: Path = typer.Option(None, "--json", help=JSON_HELP + " A file is rewritten after each run."),
     provers: int = typer.Option(4, "--provers", min=1, help="Scattered provers."),
     jobs: int = typer.Option(8, "--jobs", min=1, help="Rollup batches to prove."),
     policy: str = typer.Option("auction", "--policy",
@@ -64,6 +59,7 @@ def run(
     runs: str = typer.Option("centralized,scattered", "--runs", help="Which runs, comma-separated."),
     log_dir: Path = typer.Option(None, "--log-dir", help="Job logs go here (existing logs resume)."),
     timeout: float = typer.Option(900.0, "--timeout", help="Seconds before a run is abandoned."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Prove a rollup workload with one centralized prover, then with scattered provers under faults."""
     from .cluster import alive_nodes, connect, share_keys
@@ -82,34 +78,35 @@ def run(
         fault_mix(provers, seed, **mix)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--faults / --provers") from None
-    console = Console()
+    check_json_output(json_path, force)
+    console = Console(stderr=is_stdout(json_path))
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="zkprove-cluster-"))
     log_dir.mkdir(parents=True, exist_ok=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("start Ray", total=None)
+    with phases() as phase:
+        phase("start Ray")
         console.print(connect(address))
         cores = sum(alive_nodes().values())
-        progress.update(task, description=f"sequence {jobs} batches, compile, dev setup")
+        phase(f"sequence {jobs} batches, compile, dev setup")
         workload = rollup_workload(jobs, batch_size, depth, accounts=max(8, 2 * batch_size), seed=seed)
-        progress.update(task, description="warm the JIT cache")
+        phase("warm the JIT cache")
         reference_s = warm_reference(workload)
         shared = share_keys(workload.pk, workload.cs)
-        progress.remove_task(task)
         scenarios = {
             "centralized": Scenario("centralized", "centralized", 1, seed=seed),
             "scattered": Scenario("scattered", policy, provers, mix, seed=seed),
         }
         results = {}
         for name in wanted:
-            bar = progress.add_task(f"{name}: finalized", total=jobs)
+            phase(f"{name}: finalized", total=jobs)
             results[name] = run_scenario(
                 scenarios[name], workload, log_dir / f"{name}.sqlite", reference_s, shared, timeout_s=timeout,
-                on_progress=lambda c, bar=bar: progress.update(bar, completed=c.core.log.count("finalized")))
-            progress.update(bar, completed=results[name].metrics.finalized)
+                on_progress=lambda c, name=name: phase.update(c.core.log.count("finalized"), jobs,
+                                                              f"{name}: finalized"))
             report = _report(results, workload.cs.n_constraints, batch_size, depth, cores, reference_s, faults)
-            if json_path is not None:
-                json_path.write_text(json.dumps(report, indent=2))
+            if not is_stdout(json_path):
+                write_json_output(json_path, report)  # after each run: an abandoned run keeps what it measured
+    if is_stdout(json_path):
+        write_json_output(json_path, report)
     console.print(f"TransferBatch(T={batch_size}, depth={depth}): {workload.cs.n_constraints:,} constraints; "
                   f"{cores} cores; warm proof with all cores {reference_s:.2f} s; job logs in {log_dir}")
     console.print(_table(report))

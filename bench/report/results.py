@@ -21,6 +21,7 @@ from bench.rows import machine
 from bench.scenarios import Scenario
 from workers.joblog import JobLog
 from workers.metrics import measure
+from zkprove.formats.bounded_json import read_json
 
 VERSIONED = ("zkprove", "ray", "simpy", "numpy", "numba", "matplotlib")
 
@@ -94,11 +95,19 @@ def write_results(out_dir: str | PathLike, name: str, records: list[RunRecord], 
 
 
 def load_results(path: str | PathLike) -> tuple[dict, list[RunRecord]]:
-    """Read back what :func:`write_results` wrote as JSON."""
-    data = json.loads(Path(path).read_text())
-    records = [RunRecord(_scenario(r["scenario"]), r["mode"], r["metrics"], tuple(r["finalized_at"]), r["wall_s"],
-                         r["group"], r["x"]) for r in data["runs"]]
-    return data["provenance"], records
+    """Read back what :func:`write_results` wrote as JSON.
+
+    Any other JSON (or none) raises ValueError naming the file (exit code 2
+    on the command line), not the KeyError of the first missing field.
+    """
+    data = read_json(path)
+    try:
+        records = [RunRecord(_scenario(r["scenario"]), r["mode"], r["metrics"], tuple(r["finalized_at"]), r["wall_s"],
+                             r["group"], r["x"]) for r in data["runs"]]
+        return data["provenance"], records
+    except (KeyError, TypeError, IndexError) as error:
+        raise ValueError(f"{path}: not the results of a zkprove bench run "
+                         f"({type(error).__name__}: {error})") from None
 
 
 def _scenario(data: dict) -> Scenario:

@@ -18,17 +18,15 @@ cannot be written or exists without ``--force``).
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 from .errors import EXIT_INVALID
 from .paths import FORCE_HELP, check_output_file
-from .r1cs import load, parse_params
+from .progress import phases
+from .targets import ALLOW_UNDERCONSTRAINED_HELP, TARGET_HELP, load_for_keys, parse_params
 
 app = typer.Typer(help="Multi-party Groth16 setup: powers of tau, then per-circuit delta updates.", no_args_is_help=True)
 powersoftau_app = typer.Typer(help="Phase 1: the circuit-independent powers of tau.", no_args_is_help=True)
 app.add_typer(powersoftau_app, name="powersoftau")
-_console = Console(stderr=True)
 
 _DIR = typer.Argument(..., help="the ceremony directory")
 _NAME = typer.Option("anonymous", "--name", "-n", help="a label for this contribution, stored in the transcript")
@@ -41,7 +39,9 @@ def powersoftau_new(root: Path = _DIR, power: int = typer.Option(..., "--power",
     """Write the initial accumulator (step 0)."""
     from zkprove.ceremony import new_phase1
 
-    path = new_phase1(root, power)
+    with phases() as phase:
+        phase(f"writing the initial accumulator: {2 ** (power + 1) - 1:,} G1 and {2 ** power:,} G2 points")
+        path = new_phase1(root, power)
     typer.echo(f"phase 1 started: {path}")
 
 
@@ -50,18 +50,10 @@ def powersoftau_contribute(root: Path = _DIR, name: str = _NAME) -> None:
     """Multiply tau, alpha, beta by fresh secrets; write the next step with proofs of knowledge."""
     from zkprove.ceremony import contribute_phase1
 
-    with _console.status("contributing to phase 1 (secrets from the OS's CSPRNG)"):
+    with phases() as phase:
+        phase("phase 1: reading the last step, multiplying every power by fresh secrets, proving knowledge of them")
         path = contribute_phase1(root, name)
     typer.echo(f"phase-1 contribution written: {path} (the secrets were never stored)")
-
-
-def _progress_bar(progress: Progress):
-    task = progress.add_task("verifying", total=None)
-
-    def update(done: int, total: int, label: str) -> None:
-        progress.update(task, completed=done, total=total, description=label)
-
-    return update
 
 
 @powersoftau_app.command("verify")
@@ -70,8 +62,9 @@ def powersoftau_verify(root: Path = _DIR) -> None:
     from zkprove.ceremony.verify import CeremonyError, verify_phase1
 
     try:
-        with Progress(console=_console, transient=True) as progress:
-            acc, names = verify_phase1(root, _progress_bar(progress))
+        with phases() as phase:
+            phase("phase 1: checking the contributions")
+            acc, names = verify_phase1(root, phase.update)
     except CeremonyError as error:
         typer.echo(f"INVALID: {error}")
         raise typer.Exit(EXIT_INVALID) from None
@@ -81,15 +74,18 @@ def powersoftau_verify(root: Path = _DIR) -> None:
 @app.command()
 def init(
     root: Path = _DIR,
-    circuit: str = typer.Argument(..., help="an .r1cs file, or package.module:ClassName"),
+    circuit: str = typer.Argument(..., help=TARGET_HELP),
     param: list[str] = _PARAM,
+    allow_underconstrained: bool = typer.Option(False, "--allow-underconstrained", help=ALLOW_UNDERCONSTRAINED_HELP),
 ) -> None:
     """Start phase 2: store the circuit and the initial key (delta = 1) from the last phase-1 step."""
     from zkprove.ceremony import init_phase2
 
-    cs = load(circuit, parse_params(param))
-    with _console.status("computing the Lagrange-basis points and the query points"):
-        path = init_phase2(root, cs)
+    with phases() as phase:
+        phase(f"loading {circuit}")
+        cs = load_for_keys(circuit, parse_params(param), allow_underconstrained)
+        phase(f"phase 2 for {cs.n_constraints:,} constraints: reading the last phase-1 step")
+        path = init_phase2(root, cs, phase.timer(f"phase 2 for {cs.n_constraints:,} constraints"))
     typer.echo(f"phase 2 started: {path}")
 
 
@@ -98,7 +94,8 @@ def contribute(root: Path = _DIR, name: str = _NAME) -> None:
     """Multiply delta by a fresh secret; write the next key and its proof of knowledge."""
     from zkprove.ceremony import contribute_phase2
 
-    with _console.status("contributing to phase 2 (secret from the OS's CSPRNG)"):
+    with phases() as phase:
+        phase("phase 2: reading the last key, multiplying delta by a fresh secret, proving knowledge of it")
         path = contribute_phase2(root, name)
     typer.echo(f"phase-2 contribution written: {path} (the secret was never stored)")
 
@@ -117,8 +114,9 @@ def verify(
     if vk_out is not None:
         check_output_file(vk_out, force)
     try:
-        with Progress(console=_console, transient=True) as progress:
-            report = verify_ceremony(root, _progress_bar(progress))
+        with phases() as phase:
+            phase("checking the initial state, then each contribution")
+            report = verify_ceremony(root, phase.update)
     except CeremonyError as error:
         typer.echo(f"INVALID: {error}")
         raise typer.Exit(EXIT_INVALID) from None

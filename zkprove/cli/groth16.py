@@ -2,8 +2,11 @@
 
 ``zkprove setup TARGET -o DIR`` writes ``DIR/proving_key.npz`` (the format of
 :mod:`zkprove.groth16.keys`) and ``DIR/verification_key.json`` (snarkjs's
-format). TARGET is an ``.r1cs`` file or ``package.module:Class`` with
-``--param name=value``, loaded as ``zkprove r1cs info`` loads it.
+format). TARGET is an ``.r1cs`` file, ``package.module:Class`` or
+``path/to/file.py:Class`` with ``--param name=value``, loaded by
+:mod:`zkprove.cli.targets`. A circuit the lint finds under-constrained is
+refused (exit 2, the findings printed), as ``Class.compile()`` refuses it,
+unless ``--allow-underconstrained`` is given.
 
 ``zkprove prove --pk KEY --witness W.wtns -o proof.json --public public.json``
 proves from a full witness (snarkjs ``.wtns``); instead of ``--witness``,
@@ -20,18 +23,15 @@ written or exists without ``--force``; all checked before the work starts).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .errors import EXIT_INVALID
 from .paths import FORCE_HELP, check_output_file, check_output_folder
-from .r1cs import load, parse_params
+from .progress import phases
+from .targets import ALLOW_UNDERCONSTRAINED_HELP, TARGET_HELP, load, load_for_keys, parse_params
 
 PROVING_KEY_FILE = "proving_key.npz"
 VERIFICATION_KEY_FILE = "verification_key.json"
@@ -44,24 +44,12 @@ prove_app = typer.Typer(help="Prove with a Groth16 proving key; write snarkjs pr
                         subcommand_metavar="", context_settings={"allow_interspersed_args": True})
 
 
-@contextmanager
-def _progress() -> Iterator[Any]:
-    """A stderr progress display; ``phase(name)`` starts the next named phase."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("starting", total=None)
-
-        def phase(name: str) -> None:
-            progress.update(task, description=name)
-
-        yield phase
-
-
 @setup_app.callback(invoke_without_command=True)
 def setup_command(
-    target: str = typer.Argument(..., help="an .r1cs file, or package.module:ClassName"),
+    target: str = typer.Argument(..., help=TARGET_HELP),
     out_dir: Path = typer.Option(..., "-o", "--out-dir", help="Folder for the keys."),
     param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
+    allow_underconstrained: bool = typer.Option(False, "--allow-underconstrained", help=ALLOW_UNDERCONSTRAINED_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Make dev Groth16 keys for a circuit. The toxic waste is drawn here: not for production."""
@@ -69,9 +57,9 @@ def setup_command(
     from zkprove.groth16 import ToxicWasteWarning, save_proving_key, setup
 
     check_output_folder(out_dir, (PROVING_KEY_FILE, VERIFICATION_KEY_FILE), force)
-    with _progress() as phase:
+    with phases() as phase:
         phase(f"loading {target}")
-        cs = load(target, parse_params(param))
+        cs = load_for_keys(target, parse_params(param), allow_underconstrained)
         phase(f"setup: {cs.n_constraints:,} constraints, {cs.n_wires:,} wires")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ToxicWasteWarning)
@@ -123,7 +111,7 @@ def prove_command(
     check_output_file(output, force)
     check_output_file(public, force)
     timer = StepTimer()
-    with _progress() as phase:
+    with phases() as phase:
         phase(f"loading {pk_path}")
         pk = load_proving_key(pk_path)
         cs = None

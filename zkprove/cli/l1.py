@@ -5,10 +5,10 @@ Files are snarkjs JSON (:mod:`zkprove.formats.snarkjs_json`). Exit codes of
 contract would reject it (the reason is printed), 2 the input is unusable
 (unreadable or malformed JSON, a verifying key no verifier may use). The
 ``export`` commands exit 2 on unusable input too, and on an output path
-that cannot be written or exists without ``--force``.
+that cannot be written or exists without ``--force`` (``verify --json
+PATH`` too). Outputs follow :mod:`zkprove.cli.paths`.
 """
 
-import json
 import sys
 from pathlib import Path
 
@@ -27,7 +27,15 @@ from zkprove.l1.solidity import DEFAULT_CONTRACT_NAME, render_verifier
 from zkprove.l1.verifier import verify
 
 from .errors import EXIT_INVALID
-from .paths import FORCE_HELP, check_output_file, check_output_folder
+from .paths import (
+    FORCE_HELP,
+    JSON_HELP,
+    check_json_output,
+    check_output_file,
+    check_output_folder,
+    is_stdout,
+    write_json_output,
+)
 
 # verify is a group whose callback is the command, so that registering it with
 # add_typer, like every group, gives `zkprove verify VK PROOF PUBLIC`;
@@ -52,24 +60,25 @@ def verify_command(
     vk: Path = typer.Argument(..., help="verification_key.json"),
     proof: Path = typer.Argument(..., help="proof.json"),
     public: Path = typer.Argument(..., help="public.json"),
-    json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    json_path: Path | None = typer.Option(None, "--json", help=JSON_HELP),
     arithmetic: str = typer.Option("native", "--arithmetic",
                                    help="Curve arithmetic under the precompile models: native (numba) or py_ecc "
                                         "(the pure-Python reference, about half a second)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Check the proof with precompile semantics and print the verdict, the gas and the calldata size."""
     if arithmetic not in ("native", "py_ecc"):
         raise typer.BadParameter(f"{arithmetic!r}: choose native or py_ecc", param_hint="--arithmetic")
+    check_json_output(json_path, force)
     report = verify(read_verifying_key(vk), read_public(public), read_proof(proof), arithmetic=arithmetic)
-    if json_output:
-        gas = None if report.gas is None else {**vars(report.gas), "total": report.gas.total}
-        document = {"ok": report.ok, "reason": report.reason, "gas": gas, "calldata_bytes": report.calldata_bytes}
-        typer.echo(json.dumps(document, indent=1))
-    else:
-        typer.echo(report.reason if report.ok else f"invalid: {report.reason}")
-        if report.gas is not None:
-            typer.echo(_gas_line(report.gas))
-            typer.echo(f"calldata: {report.calldata_bytes} bytes")
+    gas = None if report.gas is None else {**vars(report.gas), "total": report.gas.total}
+    write_json_output(json_path, {"ok": report.ok, "reason": report.reason, "gas": gas,
+                                  "calldata_bytes": report.calldata_bytes})
+    text_to_stderr = is_stdout(json_path)
+    typer.echo(report.reason if report.ok else f"invalid: {report.reason}", err=text_to_stderr)
+    if report.gas is not None:
+        typer.echo(_gas_line(report.gas), err=text_to_stderr)
+        typer.echo(f"calldata: {report.calldata_bytes} bytes", err=text_to_stderr)
     if not report.ok:
         raise typer.Exit(EXIT_INVALID)
 

@@ -4,10 +4,21 @@ A proof or a setup that takes minutes should not fail at the end because
 ``-o`` names a folder that does not exist, a file that is read-only, or a
 file the user did not mean to replace. Each check raises
 :class:`OutputPathError` (a ValueError, so exit code 2) naming the path.
+
+One convention for every command's outputs: ``-o/--output FILE`` for a
+file, ``-o/--out-dir DIR`` for a folder of files, and ``--json PATH`` for the
+machine-readable result of a command that prints one, written to PATH; with
+PATH ``-`` the JSON goes to stdout and the text to stderr, so that stdout
+parses (:func:`check_json_output` before the work, :func:`write_json_output`
+after it).
 """
 
+import json
 import os
 from pathlib import Path
+from typing import Any
+
+import typer
 
 
 class OutputPathError(ValueError):
@@ -57,3 +68,26 @@ def check_output_folder(folder: Path, names: tuple[str, ...], force: bool) -> tu
 
 
 FORCE_HELP = "Overwrite output files that already exist."
+JSON_HELP = "Write the result as JSON to this file; '-' writes it to stdout and the text to stderr."
+
+
+def is_stdout(path: Path | None) -> bool:
+    """``--json -``: the JSON goes to stdout, the text to stderr."""
+    return path is not None and str(path) == "-"
+
+
+def check_json_output(path: Path | None, force: bool) -> None:
+    """A ``--json`` file may be written (``-`` and no ``--json`` always may)."""
+    if path is not None and not is_stdout(path):
+        check_output_file(path, force)
+
+
+def write_json_output(path: Path | None, document: Any) -> None:
+    """Write ``document`` where ``--json`` says: nowhere, stdout (``-``) or a file."""
+    if path is None:
+        return
+    text = json.dumps(document, indent=1)
+    if is_stdout(path):
+        typer.echo(text)
+    else:
+        path.write_text(text + "\n", encoding="utf-8")

@@ -1,8 +1,16 @@
-"""``zkprove r1cs``: inspect a constraint system, from an ``.r1cs`` file or a circuit class."""
+"""``zkprove r1cs``: inspect a constraint system, or write a DSL circuit as an iden3 ``.r1cs``.
+
+    zkprove r1cs info TARGET                  constraints, wires, inputs, constraints per gadget, lint
+    zkprove r1cs export TARGET -o c.r1cs      the .r1cs that snarkjs (and zkprove setup) make keys from
+
+TARGET is loaded by :mod:`zkprove.cli.targets`. ``export`` refuses an
+under-constrained circuit (exit 2, the lint's findings printed) unless
+``--allow-underconstrained`` is given, as ``setup`` does: keys made from the
+file would let a prover choose the free wires.
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +21,8 @@ from rich.table import Table
 
 from ..field.params import R
 from ..r1cs.system import ConstraintSystem
+from .paths import FORCE_HELP, check_output_file
+from .targets import ALLOW_UNDERCONSTRAINED_HELP, PARAM_HELP, TARGET_HELP, load, load_for_keys, parse_params
 
 app = typer.Typer(help="Inspect rank-1 constraint systems.", no_args_is_help=True)
 
@@ -20,50 +30,6 @@ app = typer.Typer(help="Inspect rank-1 constraint systems.", no_args_is_help=Tru
 @app.callback()
 def _group() -> None:
     """Inspect rank-1 constraint systems."""
-
-
-def parse_params(params: list[str]) -> dict[str, object]:
-    """``["T=4", "name=x"]`` -> ``{"T": 4, "name": "x"}``; values that read as ints become ints."""
-    parsed: dict[str, object] = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise typer.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
-        try:
-            parsed[name] = int(value, 0)
-        except ValueError:
-            parsed[name] = value
-    return parsed
-
-
-class CircuitReferenceError(ValueError):
-    """A ``package.module:ClassName`` that does not name a circuit class taking these parameters."""
-
-
-def load(target: str, params: dict[str, object]) -> ConstraintSystem:
-    """An ``.r1cs`` file, or ``package.module:ClassName`` compiled with ``params`` (lint as warnings).
-
-    A module that cannot be imported, a missing class and parameters the
-    class refuses raise :class:`CircuitReferenceError` (exit code 2).
-    """
-    if ":" not in target or Path(target).exists():
-        if params:
-            raise typer.BadParameter("--param applies to circuit classes, not .r1cs files")
-        from ..formats.r1cs_file import read_r1cs
-
-        return read_r1cs(target)
-    module_name, _, class_name = target.partition(":")
-    try:
-        circuit_class = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as error:
-        raise CircuitReferenceError(f"cannot load circuit {target}: {error}") from None
-    if not (isinstance(circuit_class, type) and hasattr(circuit_class, "compile")):
-        raise CircuitReferenceError(f"{target} is not a circuit class")
-    try:
-        circuit = circuit_class(**params)
-    except TypeError as error:
-        raise CircuitReferenceError(f"cannot make {target} with parameters {params}: {error}") from None
-    return circuit.compile(strict=False)
 
 
 def gadget_breakdown(cs: ConstraintSystem) -> list[tuple[str, int]]:
@@ -79,8 +45,8 @@ def gadget_breakdown(cs: ConstraintSystem) -> list[tuple[str, int]]:
 
 @app.command()
 def info(
-    target: str = typer.Argument(..., help="an .r1cs file, or package.module:ClassName"),
-    param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
+    target: str = typer.Argument(..., help=TARGET_HELP),
+    param: list[str] = typer.Option([], "--param", "-p", help=PARAM_HELP),
 ) -> None:
     """Print constraints, wires, public inputs and a per-gadget breakdown of constraints."""
     cs = load(target, parse_params(param))
@@ -112,3 +78,21 @@ def info(
         console.print("no per-constraint provenance recorded")
     for finding in getattr(cs, "findings", []):
         console.print(f"lint {finding}")
+
+
+@app.command("export")
+def export(
+    target: str = typer.Argument(..., help="package.module:ClassName or path/to/file.py:ClassName"),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the .r1cs file."),
+    param: list[str] = typer.Option([], "--param", "-p", help=PARAM_HELP),
+    allow_underconstrained: bool = typer.Option(False, "--allow-underconstrained", help=ALLOW_UNDERCONSTRAINED_HELP),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+) -> None:
+    """Write a circuit as an iden3 .r1cs (v1, with wire labels and zkprove's provenance section)."""
+    from ..formats.r1cs_file import write_r1cs
+
+    check_output_file(output, force)
+    cs = load_for_keys(target, parse_params(param), allow_underconstrained)
+    write_r1cs(cs, output)
+    typer.echo(f"wrote {output}: {cs.n_constraints:,} constraints, {cs.n_wires:,} wires, "
+               f"{cs.n_public} public inputs")
