@@ -3,7 +3,7 @@
 ``with phases() as phase:`` gives a callable: ``phase("name")`` starts the
 next phase (a spinner and its elapsed time), ``phase("name", total=n)`` one
 with a bar of ``n`` steps, ``phase.update(done, total, label)`` moves the bar
-(the signature of :data:`zkprove.groth16.ceremony.verify.Progress`, so it is
+(the signature of :data:`zkprove.ceremony.verify.Progress`, so it is
 passed as is) and ``phase.advance()`` adds one step. It writes to stderr and
 is transient, so stdout keeps only a command's results, and a command piped
 into a file or run in CI gets no stray frames (it is drawn only when stderr

@@ -15,13 +15,12 @@ does not (the first failed check is printed), 2 unusable input.
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from .errors import EXIT_INVALID
 from .paths import FORCE_HELP, check_output_file
+from .progress import phases
 
 app = typer.Typer(help="Phase 2 on snarkjs .zkey files: contribute, beacon, verify.", no_args_is_help=True)
-_console = Console(stderr=True)
 _OLD = typer.Argument(..., help="the key to contribute to")
 _NEW = typer.Argument(..., help="where to write the key with the new contribution")
 _NAME = typer.Option("", "--name", "-n", help="a label for the contribution, stored in the key (at most 64 bytes)")
@@ -33,12 +32,14 @@ def _write_contribution(old: Path, new: Path, force: bool, name: str, beacon=Non
     from zkprove.formats.zkey_file import read_zkey, write_zkey
 
     check_output_file(new, force)
-    with _console.status(f"reading {old}"):
-        key = read_zkey(old, allow_degenerate=True)
     source = "the beacon" if beacon is not None else "the OS's CSPRNG"
-    with _console.status(f"contributing (secret from {source}): {len(key.pk.l_query) + len(key.pk.h_query):,} points"):
+    with phases() as phase:
+        phase(f"reading {old}")
+        key = read_zkey(old, allow_degenerate=True)
+        phase(f"contributing (secret from {source}): {len(key.pk.l_query) + len(key.pk.h_query):,} points")
         updated, contribution = contribute_to_zkey(key, name=name, beacon=beacon)
-    write_zkey(new, updated)
+        phase(f"writing {new}")
+        write_zkey(new, updated)
     typer.echo(f"wrote {new}")
     typer.echo(f"contribution hash: {contribution.hash().hex()}")
 
@@ -80,9 +81,10 @@ def verify_command(
 
     from .groth16 import initial_zkey
 
-    with _console.status(f"recomputing the initial key from {circuit} and {ptau}"):
+    with phases() as phase:
+        phase(f"recomputing the initial key from {circuit} and {ptau}")
         initial = initial_zkey(circuit, ptau)
-    with _console.status(f"checking {key}"):
+        phase(f"checking {key}")
         verdict = key_problem(read_zkey(key, allow_degenerate=True), initial)
     for index, contribution in enumerate(verdict.contributions, 1):
         kind = "beacon" if contribution.beacon is not None else "contribution"
