@@ -97,8 +97,9 @@ def _bombs(good: bytes) -> Iterator[DamagedJson]:
         yield DamagedJson(f"truncated at byte {cut}", good[:cut], cannot)
 
 
-def document_cases(good_document: Any, ignored: tuple = ()) -> Iterator[DamagedJson]:
-    """Damage to one snarkjs document; paths starting with an ``ignored`` key may change freely."""
+def document_cases(good_document: Any, ignored: tuple = (), optional: tuple = ()) -> Iterator[DamagedJson]:
+    """Damage to one snarkjs document; paths starting with an ``ignored`` key may change freely,
+    top-level ``optional`` keys may be left out."""
     good = _encode(good_document)
     yield from _bombs(good)
     for path in _leaves(good_document):
@@ -110,7 +111,7 @@ def document_cases(good_document: Any, ignored: tuple = ()) -> Iterator[DamagedJ
             yield DamagedJson(f"{_label(path)} = {value!r:.20}", _encode(_edited(good_document, path, value)), fragments)
     for path in _containers(good_document):
         yield DamagedJson(f"{_label(path)} removed", _encode(_edited(good_document, path, remove=True)),
-                          _removal_refusal(path, ignored))
+                          None if path in [(key,) for key in optional] else _removal_refusal(path, ignored))
     yield DamagedJson("a string instead", _encode("groth16"), ("expected",))
 
 

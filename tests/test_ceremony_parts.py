@@ -14,7 +14,7 @@ from zkprove.formats.binfile import FormatError
 from zkprove.ceremony import phase1, phase2
 from zkprove.ceremony.encoding import points_from_bytes, points_to_bytes
 from zkprove.ceremony.group_ntt import lagrange_points
-from zkprove.ceremony.lincomb import combine
+from zkprove.groth16.lincomb import combine
 from zkprove.ceremony.pok import (
     G2_COFACTOR,
     KnowledgeProof,

@@ -22,17 +22,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from zkprove.curve import G1, G2, Group
+from zkprove.curve import G1, G2
 from zkprove.field.params import R
 from zkprove.r1cs.system import ConstraintSystem
 from zkprove.timing import StepTimer
 
-from zkprove.groth16.data import VerifyingKey
-from zkprove.groth16.keys import ProvingKey, g1_to_ints, g2_to_ints
-from zkprove.groth16.qap import QAP, Matrix
+from zkprove.groth16.keys import ProvingKey, g2_to_ints
+from zkprove.groth16.lagrange_keys import LagrangeBases, keys_from_lagrange
+from zkprove.groth16.qap import QAP
 from .encoding import digest, points_to_bytes
 from .group_ntt import lagrange_points
-from .lincomb import combine
 from .phase1 import Accumulator
 from .pok import KnowledgeProof, prove_knowledge, random_scalar
 from .ratio import Claim, weighted_sums
@@ -44,17 +43,6 @@ UPDATED = ("delta_g1", "delta_g2", "h_query", "l_query")
 _UNCHANGED = ("alpha_g1", "beta_g1", "beta_g2", "a_query", "b_g1_query", "b_g2_query")
 
 
-def _terms(matrix: Matrix, base_offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(wire, basis row + offset, coefficient) for every entry: u_i(tau) = sum_j M[j][i] L_j(tau)."""
-    rows = np.repeat(np.arange(matrix.n_rows, dtype=np.int64), np.diff(matrix.indptr))
-    return matrix.wires, rows + base_offset, matrix.coeffs
-
-
-def _query(group: Group, bases: np.ndarray, n_wires: int, *terms: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-    wires, rows, coeffs = (np.concatenate(parts) for parts in zip(*terms))
-    return combine(group, bases, wires, rows, coeffs, n_wires)
-
-
 def initialize(acc: Accumulator, cs: ConstraintSystem, timer: StepTimer | None = None) -> ProvingKey:
     """The delta = 1 key for ``cs`` from the phase-1 powers (deterministic; see the module doc)."""
     timer = timer if timer is not None else StepTimer()
@@ -63,32 +51,15 @@ def initialize(acc: Accumulator, cs: ConstraintSystem, timer: StepTimer | None =
     if n > acc.size:
         raise ValueError(f"the circuit needs a domain of 2^{n.bit_length() - 1}, phase 1 has powers for 2^{acc.power}")
     with timer.step("lagrange"):
-        lagrange = lagrange_points(G1, acc.tau_g1[:n])
-        alpha_lagrange = lagrange_points(G1, acc.alpha_tau_g1[:n])
-        beta_lagrange = lagrange_points(G1, acc.beta_tau_g1[:n])
-        lagrange_g2 = lagrange_points(G2, acc.tau_g2[:n])
-    with timer.step("queries"):
-        a_query = _query(G1, lagrange, qap.n_wires, _terms(qap.a, 0))
-        b_g1_query = _query(G1, lagrange, qap.n_wires, _terms(qap.b, 0))
-        b_g2_query = _query(G2, lagrange_g2, qap.n_wires, _terms(qap.b, 0))
-        stacked = np.concatenate([beta_lagrange, alpha_lagrange, lagrange])
-        combined = _query(G1, stacked, qap.n_wires, _terms(qap.a, 0), _terms(qap.b, n), _terms(qap.c, 2 * n))
-        h_query = G1.add(acc.tau_g1[n : 2 * n - 1], G1.neg(acc.tau_g1[: n - 1]))
-    n_pub1 = qap.n_public + 1
-    g1, g2 = G1.generator()[0], G2.generator()[0]
-    vk = VerifyingKey(
-        alpha_g1=g1_to_ints(acc.alpha_tau_g1[0]),
-        beta_g2=g2_to_ints(acc.beta_g2),
-        gamma_g2=g2_to_ints(g2),
-        delta_g2=g2_to_ints(g2),
-        ic=[g1_to_ints(p) for p in combined[:n_pub1]],
-    )
-    return ProvingKey(
-        vk=vk, n_wires=qap.n_wires, n_public=qap.n_public, domain_size=n,
-        alpha_g1=acc.alpha_tau_g1[0], beta_g1=acc.beta_tau_g1[0], beta_g2=acc.beta_g2, delta_g1=g1, delta_g2=g2,
-        a_query=a_query, b_g1_query=b_g1_query, b_g2_query=b_g2_query,
-        h_query=h_query, l_query=combined[n_pub1:], qap=qap,
-    )
+        bases = LagrangeBases(
+            tau_g1=lagrange_points(G1, acc.tau_g1[:n]),
+            tau_g2=lagrange_points(G2, acc.tau_g2[:n]),
+            alpha_tau_g1=lagrange_points(G1, acc.alpha_tau_g1[:n]),
+            beta_tau_g1=lagrange_points(G1, acc.beta_tau_g1[:n]),
+            alpha_g1=acc.alpha_tau_g1[0], beta_g1=acc.beta_tau_g1[0], beta_g2=acc.beta_g2,
+        )
+    h_query = G1.add(acc.tau_g1[n : 2 * n - 1], G1.neg(acc.tau_g1[: n - 1]))
+    return keys_from_lagrange(qap, bases, h_query, timer)
 
 
 def key_digest(pk: ProvingKey) -> bytes:

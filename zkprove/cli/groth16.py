@@ -1,18 +1,28 @@
 """``zkprove setup`` and ``zkprove prove``: Groth16 dev keys and proofs on the command line.
 
-``zkprove setup TARGET -o DIR`` writes ``DIR/proving_key.npz`` (the format of
-:mod:`zkprove.groth16.keys`) and ``DIR/verification_key.json`` (snarkjs's
-format). TARGET is an ``.r1cs`` file, ``package.module:Class`` or
-``path/to/file.py:Class`` with ``--param name=value``, loaded by
+``zkprove setup TARGET -o DIR`` writes dev keys: ``DIR/proving_key.npz`` (the
+format of :mod:`zkprove.groth16.key_file`), or with ``--zkey``
+``DIR/circuit.zkey`` (snarkjs's, in the snarkjs QAP variant), and
+``DIR/verification_key.json`` (snarkjs's format). ``--ptau pot.ptau`` makes
+the key from that real phase 1 instead, as ``snarkjs groth16 setup`` does
+(the same bytes): DIR/circuit.zkey, still uncontributed, and its
+verification_key.json; it prints the ptau's contribution hashes as ``snarkjs
+powersoftau verify`` does. TARGET is an ``.r1cs`` file, ``package.module:Class``
+or ``path/to/file.py:Class`` with ``--param name=value``, loaded by
 :mod:`zkprove.cli.targets`. A circuit the lint finds under-constrained is
 refused (exit 2, the findings printed), as ``Class.compile()`` refuses it,
 unless ``--allow-underconstrained`` is given.
 
-``zkprove prove --pk KEY --witness W.wtns -o proof.json --public public.json``
-proves from a full witness (snarkjs ``.wtns``); instead of ``--witness``,
-``--inputs inputs.json --circuit package.module:Class`` solves the witness
-with the DSL, and violated constraints are then reported with their gadget
-and source line. ``--profile`` prints the prover's timed steps.
+``zkprove prove KEY W.wtns proof.json public.json`` (rapidsnark's command
+line) or ``zkprove prove --pk KEY --witness W.wtns -o proof.json --public
+public.json`` proves from a full witness (snarkjs ``.wtns``); KEY is a
+``.zkey`` or a zkprove ``.npz``, told apart by its first bytes. Instead of
+``--witness``, ``--inputs inputs.json --circuit package.module:Class`` solves
+the witness with the DSL, and violated constraints are then reported with
+their gadget and source line. A ``.zkey`` holds no C matrix, so its witness
+cannot be checked before proving: the proof is verified before it is
+written, and one that fails means the witness does not satisfy the circuit.
+``--profile`` prints the prover's timed steps.
 
 Exit codes (:mod:`zkprove.cli.errors`): 0 done, 1 the witness does not
 satisfy the constraints, 2 unusable input (a file that cannot be read, a key
@@ -23,6 +33,7 @@ written or exists without ``--force``; all checked before the work starts).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +45,11 @@ from .progress import phases
 from .targets import ALLOW_UNDERCONSTRAINED_HELP, TARGET_HELP, load, load_for_keys, parse_params
 
 PROVING_KEY_FILE = "proving_key.npz"
+ZKEY_FILE = "circuit.zkey"
 VERIFICATION_KEY_FILE = "verification_key.json"
+#: First bytes of the proving-key files ``prove`` takes, and of files often passed by mistake.
+_KEY_MAGICS = {b"zkey": "zkey", b"PK\x03\x04": "npz", b"wtns": "a witness (.wtns)", b"r1cs": "a constraint system (.r1cs)",
+               b"ptau": "a powers of tau (.ptau)"}
 
 # Each group's callback is its command, so that registering it with add_typer
 # gives `zkprove setup ...` and `zkprove prove ...` (as zkprove.cli.l1 does for verify).
@@ -48,30 +63,71 @@ prove_app = typer.Typer(help="Prove with a Groth16 proving key; write snarkjs pr
 def setup_command(
     target: str = typer.Argument(..., help=TARGET_HELP),
     out_dir: Path = typer.Option(..., "-o", "--out-dir", help="Folder for the keys."),
+    ptau: Path | None = typer.Option(None, "--ptau", help="A prepared snarkjs .ptau: a real phase 1, written as circuit.zkey."),
+    zkey: bool = typer.Option(False, "--zkey", help="Dev setup: write circuit.zkey (snarkjs) instead of proving_key.npz."),
     param: list[str] = typer.Option([], "--param", "-p", help="circuit size parameter name=value (repeatable)"),
     allow_underconstrained: bool = typer.Option(False, "--allow-underconstrained", help=ALLOW_UNDERCONSTRAINED_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
-    """Make dev Groth16 keys for a circuit. The toxic waste is drawn here: not for production."""
+    """Make Groth16 keys for a circuit: from a .ptau (--ptau), or dev keys whose toxic waste is drawn here."""
     from zkprove.formats.snarkjs_json import write_verifying_key
-    from zkprove.groth16 import ToxicWasteWarning, save_proving_key, setup
 
-    check_output_folder(out_dir, (PROVING_KEY_FILE, VERIFICATION_KEY_FILE), force)
+    key_file = ZKEY_FILE if zkey or ptau is not None else PROVING_KEY_FILE
+    check_output_folder(out_dir, (key_file, VERIFICATION_KEY_FILE), force)
     with phases() as phase:
         phase(f"loading {target}")
         cs = load_for_keys(target, parse_params(param), allow_underconstrained)
         phase(f"setup: {cs.n_constraints:,} constraints, {cs.n_wires:,} wires")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ToxicWasteWarning)
-            pk, vk = setup(cs)
+        if ptau is not None:
+            pk, write_key = _ptau_setup(cs, ptau)
+        else:
+            pk, write_key = _dev_setup(cs, zkey)
         out_dir.mkdir(parents=True, exist_ok=True)
-        phase("writing the proving key")
-        save_proving_key(pk, out_dir / PROVING_KEY_FILE)
+        phase(f"writing {key_file}")
+        write_key(out_dir / key_file)
         phase("writing verification_key.json")
-        write_verifying_key(out_dir / VERIFICATION_KEY_FILE, vk)
-    typer.echo("warning: dev setup, its toxic waste was in this process's memory: not for production.", err=True)
-    typer.echo(f"wrote {out_dir / PROVING_KEY_FILE} and {out_dir / VERIFICATION_KEY_FILE} "
+        write_verifying_key(out_dir / VERIFICATION_KEY_FILE, pk.vk)
+    if ptau is None:
+        typer.echo("warning: dev setup, its toxic waste was in this process's memory: not for production.", err=True)
+    else:
+        typer.echo("note: no phase-2 contribution yet (delta = gamma): run `snarkjs zkey contribute` and a beacon "
+                   "before proving with it.", err=True)
+    typer.echo(f"wrote {out_dir / key_file} and {out_dir / VERIFICATION_KEY_FILE} "
                f"(domain 2^{pk.domain_size.bit_length() - 1}, {pk.n_public} public inputs)")
+
+
+def _dev_setup(cs: Any, zkey: bool) -> tuple[Any, Callable[[Path], None]]:
+    """Dev keys (snarkjs variant when written as a .zkey) and the function that writes them."""
+    from zkprove.groth16 import ToxicWasteWarning, save_proving_key, setup
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ToxicWasteWarning)
+        pk, _ = setup(cs, odd_coset_h=zkey)
+    if not zkey:
+        return pk, lambda path: save_proving_key(pk, path)
+    from zkprove.formats.zkey_file import ZkeyFile, circuit_hash, initial_mpc, write_zkey
+
+    dev = ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query)))
+    return pk, lambda path: write_zkey(path, dev)
+
+
+def _ptau_setup(cs: Any, ptau: Path) -> tuple[Any, Callable[[Path], None]]:
+    """The key ``snarkjs groth16 setup`` makes from ``ptau``, after printing the ptau's contribution hashes."""
+    from zkprove.formats.ptau_file import PtauFile, format_hash
+    from zkprove.formats.snarkjs_setup import zkey_from_ptau
+    from zkprove.formats.zkey_file import write_zkey
+    from zkprove.groth16 import QAP
+
+    with PtauFile(ptau) as pot:
+        pot.require_domain(QAP.of(cs).domain_size)
+        typer.echo(f"{ptau}: powers of tau of power {pot.power} (ceremony power {pot.ceremony_power})")
+        for c in pot.contributions():
+            beacon = f" (beacon {c.beacon_hash.hex()}, 2^{c.beacon_iterations_exp} iterations)" if c.beacon_hash else ""
+            typer.echo(f"contribution #{c.index}: {c.name}{beacon}\n\tnext challenge:\n{format_hash(c.next_challenge)}"
+                       f"\n\tresponse hash:\n{format_hash(c.response_hash)}")
+        result = zkey_from_ptau(cs, pot)
+    typer.echo(f"circuit hash:\n{format_hash(result.cs_hash)}")
+    return result.pk, lambda path: write_zkey(path, result)
 
 
 def _input_values(document: Any, path: Path) -> dict[str, Any]:
@@ -83,11 +139,35 @@ def _input_values(document: Any, path: Path) -> dict[str, Any]:
     return parse_inputs(document)
 
 
+def _key_kind(path: Path) -> str:
+    """"zkey" or "npz" from the file's first bytes; a ValueError naming anything else."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    kind = _KEY_MAGICS.get(head)
+    if kind in ("zkey", "npz"):
+        return kind
+    what = kind or f"a file starting with {head!r}"
+    raise ValueError(f"{path}: {what}, not a proving key (a snarkjs .zkey or a zkprove .npz)")
+
+
+def load_key(path: Path) -> Any:
+    """The proving key in ``path``: a snarkjs ``.zkey`` or a zkprove ``.npz``, by magic, whatever its name."""
+    if _key_kind(path) == "zkey":
+        from zkprove.formats.zkey_file import read_zkey
+
+        return read_zkey(path).pk
+    from zkprove.groth16 import load_proving_key
+
+    return load_proving_key(path)
+
+
 @prove_app.callback(invoke_without_command=True)
 def prove_command(
-    pk_path: Path = typer.Option(..., "--pk", help="proving_key.npz from zkprove setup"),
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write proof.json."),
-    public: Path = typer.Option(..., "--public", help="Where to write public.json."),
+    files: list[Path] = typer.Argument(None, help="KEY WITNESS.wtns PROOF.json PUBLIC.json (rapidsnark's order)",
+                                       show_default=False),
+    pk_path: Path | None = typer.Option(None, "--pk", help="circuit.zkey or proving_key.npz"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Where to write proof.json."),
+    public: Path | None = typer.Option(None, "--public", help="Where to write public.json."),
     witness: Path | None = typer.Option(None, "--witness", help="A full witness as a .wtns file."),
     inputs: Path | None = typer.Option(None, "--inputs", help="inputs.json, solved with --circuit."),
     circuit: str | None = typer.Option(None, "--circuit", help="package.module:ClassName for --inputs."),
@@ -99,10 +179,18 @@ def prove_command(
     from zkprove.formats.bounded_json import read_json
     from zkprove.formats.snarkjs_json import write_proof, write_public
     from zkprove.formats.wtns_file import read_wtns
-    from zkprove.groth16 import load_proving_key, prove
+    from zkprove.groth16 import prove
     from zkprove.r1cs.system import UnsatisfiedConstraint
     from zkprove.timing import StepTimer
 
+    if files:
+        if len(files) != 4 or any(v is not None for v in (pk_path, output, public, witness, inputs)):
+            raise typer.BadParameter("give KEY WITNESS.wtns PROOF.json PUBLIC.json, or the --pk/--witness/-o/--public "
+                                     "options, not both", param_hint="FILES")
+        pk_path, witness, output, public = files
+    if pk_path is None or output is None or public is None:
+        raise typer.BadParameter("give KEY WITNESS.wtns PROOF.json PUBLIC.json, or --pk, -o and --public",
+                                 param_hint="--pk/-o/--public")
     if (witness is None) == (inputs is None) or (inputs is not None) != (circuit is not None):
         raise typer.BadParameter("give either --witness W.wtns, or --inputs inputs.json with --circuit package.module:Class",
                                  param_hint="--witness/--inputs")
@@ -113,7 +201,7 @@ def prove_command(
     timer = StepTimer()
     with phases() as phase:
         phase(f"loading {pk_path}")
-        pk = load_proving_key(pk_path)
+        pk = load_key(pk_path)
         cs = None
         try:
             if witness is not None:
@@ -125,6 +213,9 @@ def prove_command(
                 values = cs.solve(**_input_values(read_json(inputs), inputs)).values
             phase(f"proving: {pk.n_constraints:,} constraints, domain 2^{pk.domain_size.bit_length() - 1}")
             proof = prove(pk, values, cs=cs, timer=timer)
+            if pk.qap.c is None:
+                phase("verifying the proof (a .zkey holds no C to check the witness against)")
+                _check_unchecked_witness(pk, values, proof)
         except UnsatisfiedConstraint as error:
             typer.echo(f"error: the witness does not satisfy the circuit: {error}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
@@ -133,3 +224,15 @@ def prove_command(
     typer.echo(f"wrote {output} and {public} in {timer.total():.2f} s")
     if profile:
         typer.echo(timer.report())
+
+
+def _check_unchecked_witness(pk: Any, values: list[int], proof: Any) -> None:
+    """Verify a proof whose witness could not be checked; exit 1 if the witness was wrong."""
+    from zkprove.l1.verifier import verify
+
+    report = verify(pk.vk, values[1 : 1 + pk.n_public], proof)
+    if not report.ok:
+        typer.echo("error: the witness does not satisfy the circuit: its proof does not verify under the key "
+                   f"({report.reason}); a .zkey holds no C matrix, so the failing constraint cannot be named "
+                   "(check the witness with `snarkjs wtns check circuit.r1cs witness.wtns`)", err=True)
+        raise typer.Exit(EXIT_INVALID)

@@ -89,6 +89,11 @@ class SectionReader:
         self.pos += n
         return memoryview(self._data)[start : start + n]
 
+    def sub(self, n: int, what: str) -> "SectionReader":
+        """A cursor over the next n bytes (bounds-checked), which this cursor then skips."""
+        start = self.pos
+        return SectionReader(self.take(n, what), Section(0, start, n), self._where, base=start)
+
     def u32(self, what: str) -> int:
         return int.from_bytes(self.take(4, what), "little")
 

@@ -7,7 +7,7 @@ point at infinity with z = 0 (``["0", "1", "0"]``). Note the Fq2 order: real
 first, as in :mod:`zkprove.groth16.data`, the opposite of the EVM's (EIP-197).
 
 * ``proof.json``: ``pi_a``, ``pi_b``, ``pi_c``, ``protocol: "groth16"``,
-  ``curve: "bn128"``;
+  ``curve: "bn128"`` (rapidsnark leaves ``curve`` out; when present it is checked);
 * ``public.json``: the public signals, a list of decimal strings;
 * ``verification_key.json``: ``protocol``, ``curve``, ``nPublic``,
   ``vk_alpha_1``, ``vk_beta_2``, ``vk_gamma_2``, ``vk_delta_2``,
@@ -120,10 +120,12 @@ def _g2(value: Any, where: str) -> G2:
     return (x, y)
 
 
-def _check_header(document: Any, where: str) -> None:
+def _check_header(document: Any, where: str, curve_optional: bool = False) -> None:
     protocol = _field(document, "protocol", where)
     if protocol != PROTOCOL:
         raise SnarkjsFormatError(f"{where}: protocol is {protocol!r}, expected {PROTOCOL!r}")
+    if curve_optional and "curve" not in document:
+        return
     curve = _field(document, "curve", where)
     if curve not in CURVE_ALIASES:
         raise SnarkjsFormatError(f"{where}: curve is {curve!r}, expected BN254 ({CURVE!r})")
@@ -140,8 +142,8 @@ def _g2_json(point: G2) -> list[list[str]]:
 
 
 def proof_from_json(document: Any, where: str = "proof.json") -> Proof:
-    """A :class:`Proof` from a parsed ``proof.json``."""
-    _check_header(document, where)
+    """A :class:`Proof` from a parsed ``proof.json`` (snarkjs's, or rapidsnark's without ``curve``)."""
+    _check_header(document, where, curve_optional=True)
     return Proof(
         a=_g1(_field(document, "pi_a", where), f"{where}: pi_a"),
         b=_g2(_field(document, "pi_b", where), f"{where}: pi_b"),

@@ -11,6 +11,10 @@ Non-interactive Arguments", section 3.2) and arkworks'
 3. the scalars of every key point, then two fixed-base multiplications, one
    for all G1 points and one for all G2 points (:mod:`.fixed_base`).
 
+With ``odd_coset_h`` the H query is the snarkjs variant's (:mod:`.qap`):
+L'_{2j+1}(tau)/delta for j < n, the Lagrange basis of the 2n domain at its
+odd points, which a ``.zkey`` needs.
+
 **Not for production.** Whoever knows tau, alpha, beta, gamma, delta can
 prove anything (the trapdoor of the zero-knowledge simulator), and this
 process had them in memory: :func:`setup` warns with
@@ -68,11 +72,12 @@ class ToxicWaste:
 
 
 def setup(
-    cs: ConstraintSystem, rng: Random | None = None, timer: StepTimer | None = None
+    cs: ConstraintSystem, rng: Random | None = None, timer: StepTimer | None = None, odd_coset_h: bool = False
 ) -> tuple[ProvingKey, VerifyingKey]:
     """Dev keys for ``cs`` from toxic waste drawn with ``rng`` (default: the OS's CSPRNG).
 
-    Always warns with :class:`ToxicWasteWarning`. ``timer`` records the steps.
+    Always warns with :class:`ToxicWasteWarning`. ``timer`` records the steps;
+    ``odd_coset_h`` makes the snarkjs variant's H query (module doc).
     """
     warnings.warn(
         "groth16.setup draws its own toxic waste (tau, alpha, beta, gamma, delta): anyone who learns it can "
@@ -82,7 +87,19 @@ def setup(
     )
     qap = QAP.of(cs)
     waste = ToxicWaste.sample(qap.domain(), rng if rng is not None else secrets.SystemRandom())
-    return keys_from_toxic_waste(qap, waste, timer)
+    return keys_from_toxic_waste(qap, waste, timer, odd_coset_h)
+
+
+def _h_scalars(domain: EvaluationDomain, waste: ToxicWaste, odd_coset_h: bool) -> np.ndarray:
+    """H's scalars: tau^i Z(tau)/delta for i < n − 1, or L'_{2j+1}(tau)/delta for j < n (module doc)."""
+    delta_inv = pow(waste.delta, -1, R)
+    if odd_coset_h:
+        double = EvaluationDomain.of(2 * domain.size)
+        return _scaled(np.ascontiguousarray(lagrange_basis_at(double, waste.tau)[1::2]), delta_inv)
+    z_tau = (pow(waste.tau, domain.size, R) - 1) % R
+    h = _constant(z_tau * delta_inv, domain.size - 1)
+    powers_of(h, waste.tau)
+    return h
 
 
 def _constant(value: int, n: int) -> np.ndarray:
@@ -97,7 +114,7 @@ def _scaled(values: np.ndarray, factor: int) -> np.ndarray:
 
 
 def keys_from_toxic_waste(
-    qap: QAP, waste: ToxicWaste, timer: StepTimer | None = None
+    qap: QAP, waste: ToxicWaste, timer: StepTimer | None = None, odd_coset_h: bool = False
 ) -> tuple[ProvingKey, VerifyingKey]:
     """The proving and verifying keys that ``waste`` defines for ``qap`` (deterministic)."""
     timer = timer if timer is not None else StepTimer()
@@ -108,9 +125,7 @@ def keys_from_toxic_waste(
         combined = Fr.add(Fr.add(_scaled(u, waste.beta), _scaled(v, waste.alpha)), w)
         ic = _scaled(combined[:n_pub1], pow(waste.gamma, -1, R))
         l_scalars = _scaled(combined[n_pub1:], pow(waste.delta, -1, R))
-        z_tau = (pow(waste.tau, domain.size, R) - 1) % R
-        h = _constant(z_tau * pow(waste.delta, -1, R), domain.size - 1)
-        powers_of(h, waste.tau)
+        h = _h_scalars(domain, waste, odd_coset_h)
         singles = Fr.from_ints([waste.alpha, waste.beta, waste.delta])
         g1_parts = [singles, u, v, ic, l_scalars, h]
         g2_parts = [Fr.from_ints([waste.beta, waste.gamma, waste.delta]), v]
