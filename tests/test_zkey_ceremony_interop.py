@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from groth16_circuits import INPUTS, TwoPublic
+from groth16_circuits import INPUTS, Cubic, TwoPublic
 from node_tools import ToolError, node_marks, small_ptau, snarkjs
 from typer.testing import CliRunner
 
@@ -61,6 +61,23 @@ def test_snarkjs_verifies_a_chain_with_our_contribution(chain, final):
     assert [c.hash().hex() for c in _contributions(chain / final)][1] == hashes["zkprove"]
 
 
+@pytest.mark.parametrize("final", ["k3.zkey", "k3z.zkey"])
+def test_we_verify_the_mixed_chain_as_snarkjs_does(chain, final):
+    theirs = snarkjs_hashes(snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau(), chain / final))
+    output = zkprove("zkey", "verify", chain / "c.r1cs", small_ptau(), chain / final)
+    assert "OK:" in output and "by 3 contribution(s)" in output
+    ours = dict(re.findall(r"#\d+ \w+ '([^']*)': ([0-9a-f]{128})", output))
+    assert ours["snarkjs"] == theirs["snarkjs"] and ours["zkprove"] == theirs["zkprove"]
+
+
+def test_zkey_verify_refuses_another_circuit(chain, tmp_path):
+    write_r1cs(Cubic.compile(), tmp_path / "other.r1cs")
+    result = CliRunner().invoke(app, ["zkey", "verify", str(tmp_path / "other.r1cs"), str(small_ptau()),
+                                      str(chain / "k3.zkey")])
+    assert result.exit_code == 1, result.output
+    assert "circuit hash differs" in result.output or "differ from the circuit" in result.output
+
+
 def _contributions(path: Path):
     from zkprove.ceremony.zkey_phase2 import read_record
 
@@ -100,3 +117,6 @@ def test_a_key_with_a_swapped_h_point_is_refused(chain, tmp_path):
     (tmp_path / "bad.zkey").write_bytes(bytes(data))
     with pytest.raises(ToolError):
         snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau(), tmp_path / "bad.zkey")
+    result = CliRunner().invoke(app, ["zkey", "verify", str(chain / "c.r1cs"), str(small_ptau()), str(tmp_path / "bad.zkey")])
+    assert result.exit_code == 1
+    assert "INVALID: every h_query point is the initial one divided by delta does not hold" in result.output

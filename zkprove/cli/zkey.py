@@ -77,13 +77,15 @@ def verify_command(
 ) -> None:
     """Recompute the initial key, then check every contribution and that the key follows from them."""
     from zkprove.ceremony.zkey_ceremony import key_problem
+    from zkprove.formats.ptau_file import PtauFile
+    from zkprove.formats.r1cs_file import read_r1cs
+    from zkprove.formats.snarkjs_setup import zkey_from_ptau
     from zkprove.formats.zkey_file import read_zkey
-
-    from .groth16 import initial_zkey
 
     with phases() as phase:
         phase(f"recomputing the initial key from {circuit} and {ptau}")
-        initial = initial_zkey(circuit, ptau)
+        with PtauFile(ptau) as pot:
+            initial = zkey_from_ptau(read_r1cs(circuit), pot)
         phase(f"checking {key}")
         verdict = key_problem(read_zkey(key, allow_degenerate=True), initial)
     for index, contribution in enumerate(verdict.contributions, 1):
