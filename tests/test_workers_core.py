@@ -273,3 +273,41 @@ def test_cluster_run_checks_its_json_path_before_starting_ray(tmp_path):
         assert result.exit_code == 2 and message in result.output, result.output
         assert not ray.is_initialized()
     assert (tmp_path / "metrics.json").read_text() == "keep"
+
+
+def test_cluster_run_refuses_a_pk_that_is_not_a_key_before_starting_ray(tmp_path):
+    from typer.testing import CliRunner
+
+    from zkprove.cli import app
+
+    (tmp_path / "w.wtns").write_bytes(b"wtns" + bytes(40))
+    result = CliRunner().invoke(app, ["cluster", "run", "--pk", str(tmp_path / "w.wtns")])
+    assert result.exit_code == 2 and "a witness (.wtns), not a proving key" in result.output, result.output
+    assert not ray.is_initialized()
+
+
+def test_the_workload_proves_under_a_zkey_and_refuses_another_circuit_s(tmp_path):
+    """A snarkjs-format key of the TransferBatch circuit replaces the dev keys; a key of another circuit is refused."""
+    import warnings
+
+    from circuits.rollup import TransferBatch
+    from workers.scenario import warm_reference
+    from workers.workload import rollup_workload
+
+    from zkprove import groth16
+    from zkprove.formats.zkey_file import ZkeyFile, circuit_hash, initial_mpc, write_zkey
+
+    def zkey_of(cs, path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", groth16.ToxicWasteWarning)
+            pk, _ = groth16.setup(cs, odd_coset_h=True)
+        write_zkey(path, ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query))))
+        return pk
+
+    pk = zkey_of(TransferBatch(T=1, depth=4).compile(), tmp_path / "transfer.zkey")
+    workload = rollup_workload(1, 1, 4, key_path=tmp_path / "transfer.zkey")
+    assert workload.pk.h_on_odd_coset and workload.vk == pk.vk
+    assert warm_reference(workload) > 0  # proves the warm-up batch under the .zkey and verifies it
+    zkey_of(TransferBatch(T=1, depth=5).compile(), tmp_path / "other.zkey")
+    with pytest.raises(groth16.WrongKey):
+        rollup_workload(1, 1, 4, key_path=tmp_path / "other.zkey")

@@ -59,6 +59,8 @@ def run(
     runs: str = typer.Option("centralized,scattered", "--runs", help="Which runs, comma-separated."),
     log_dir: Path = typer.Option(None, "--log-dir", help="Job logs go here (existing logs resume)."),
     timeout: float = typer.Option(900.0, "--timeout", help="Seconds before a run is abandoned."),
+    pk_path: Path = typer.Option(None, "--pk", help="Prove under this key (.zkey or .npz, for TransferBatch(T, depth)) "
+                                 "instead of seeded dev keys."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Prove a rollup workload with one centralized prover, then with scattered provers under faults."""
@@ -70,6 +72,10 @@ def run(
 
     if policy not in POLICIES:
         raise typer.BadParameter(f"choose one of {sorted(POLICIES)}", param_hint="--policy")
+    if pk_path is not None:
+        from zkprove.formats.key_files import key_kind
+
+        key_kind(pk_path)
     wanted = [r.strip() for r in runs.split(",") if r.strip()]
     if not set(wanted) <= {"centralized", "scattered"}:
         raise typer.BadParameter("runs are 'centralized' and/or 'scattered'", param_hint="--runs")
@@ -86,8 +92,9 @@ def run(
         phase("start Ray")
         console.print(connect(address))
         cores = sum(alive_nodes().values())
-        phase(f"sequence {jobs} batches, compile, dev setup")
-        workload = rollup_workload(jobs, batch_size, depth, accounts=max(8, 2 * batch_size), seed=seed)
+        phase(f"sequence {jobs} batches, compile, " + (f"load {pk_path}" if pk_path else "dev setup"))
+        workload = rollup_workload(jobs, batch_size, depth, accounts=max(8, 2 * batch_size), seed=seed,
+                                   key_path=pk_path)
         phase("warm the JIT cache")
         reference_s = warm_reference(workload)
         shared = share_keys(workload.pk, workload.cs)

@@ -20,7 +20,7 @@ from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY, Fq2, Proof, V
 
 _LAZY = {
     "KeyFormatError": "keys", "ProvingKey": "keys", "load_proving_key": "key_file", "save_proving_key": "key_file",
-    "WrongKey": "prover", "prove": "prover",
+    "WrongKey": "prover", "prove": "prover", "require_key_for": "prover",
     "QAP": "qap", "domain_size": "qap",
     "ToxicWaste": "generator", "ToxicWasteWarning": "generator", "keys_from_toxic_waste": "generator",
     "setup": "generator",
@@ -29,7 +29,7 @@ _LAZY = {
 __all__ = [
     "G1", "G1_INFINITY", "G2", "G2_INFINITY", "QAP", "Fq2", "KeyFormatError", "Proof", "ProvingKey", "ToxicWaste",
     "ToxicWasteWarning", "VerifyingKey", "WrongKey", "domain_size", "keys_from_toxic_waste", "load_proving_key",
-    "prove", "save_proving_key", "setup",
+    "prove", "require_key_for", "save_proving_key", "setup",
 ]
 
 

@@ -83,8 +83,8 @@ def prove(
     """
     timer = timer if timer is not None else StepTimer()
     rng = rng if rng is not None else secrets.SystemRandom()
-    if cs is not None and _qap_digest(QAP.of(cs), pk) != pk.qap.digest:
-        raise WrongKey("the proving key was made for a different constraint system (QAP digests differ)")
+    if cs is not None:
+        require_key_for(pk, cs)
     with timer.step("witness"):
         values = list(witness.values if isinstance(witness, Witness) else witness)
         z = _wire_limbs(pk, values)
@@ -117,9 +117,11 @@ def prove(
     return Proof(a=g1_to_ints(proof_a), b=g2_to_ints(proof_b), c=g1_to_ints(proof_c))
 
 
-def _qap_digest(qap: QAP, pk: ProvingKey) -> str:
-    """``qap``'s digest as ``pk`` records it: without C when the key's QAP has none (a ``.zkey``)."""
-    return (qap.without_c() if pk.qap.c is None else qap).digest
+def require_key_for(pk: ProvingKey, cs: ConstraintSystem) -> None:
+    """Raise :class:`WrongKey` unless ``pk`` was made for ``cs`` (their QAP digests, without C for a ``.zkey``)."""
+    qap = QAP.of(cs)
+    if (qap.without_c() if pk.qap.c is None else qap).digest != pk.qap.digest:
+        raise WrongKey("the proving key was made for a different constraint system (QAP digests differ)")
 
 
 def _wire_limbs(pk: ProvingKey, values: list[int]) -> np.ndarray:
