@@ -190,14 +190,17 @@ class PtauFile:
         """Refuse (PtauFormatError) unless this file can set up a circuit of ``domain_size``."""
         log = domain_size.bit_length() - 1
         if log > self.power:
+            header = self._sections.find(HEADER, "header")
             raise PtauFormatError(
-                f"{self.path}: the circuit needs 2^{log} (a domain of {domain_size:,}), "
-                f"pot has 2^{self.power}; use a powers of tau of power {log} or more"
+                f"{self._sections.where(HEADER, 'header')} at offset {header.offset + 4 + _N8}: the circuit needs "
+                f"2^{log} (a domain of {domain_size:,}), pot has 2^{self.power}; use a powers of tau of power {log} or more"
             )
-        if not self.prepared:
-            raise PtauFormatError(
-                f"{self.path}: no Lagrange sections (12-15); run `snarkjs powersoftau prepare phase2` on it first"
-            )
+        for type_id in LAGRANGE_SECTIONS:
+            if type_id not in self._sections.sections:
+                raise PtauFormatError(
+                    f"{self._sections.where(type_id, _NAMES[type_id])} at offset {self._sections.length}: missing, "
+                    "so there are no Lagrange sections (12-15); run `snarkjs powersoftau prepare phase2` on the file first"
+                )
 
     def lagrange_bases(self, domain_size: int) -> LagrangeBases:
         """Phase 1 in the Lagrange basis of the domain of ``domain_size`` (sections 12-15, 4, 5, 6)."""

@@ -183,8 +183,8 @@ def _groth_header(section: SectionReader) -> tuple[tuple[int, int, int], dict[st
     n_vars, n_public, domain = (section.u32(what) for what in ("n_vars", "n_public", "domain_size"))
     if n_public >= n_vars:
         raise section.error(f"{n_public} public inputs need more than {n_vars} wires", at + 4)
-    if domain & (domain - 1) or not 1 <= domain <= 1 << MAX_LOG_DOMAIN:
-        raise section.error(f"domain size {domain} is not a power of two up to 2^{MAX_LOG_DOMAIN}", at + 8)
+    if domain & (domain - 1) or not n_public + 1 <= domain <= 1 << MAX_LOG_DOMAIN:
+        raise section.error(f"domain size {domain} is not a power of two in [{n_public + 1}, 2^{MAX_LOG_DOMAIN}]", at + 8)
     singles = {}
     for name, group in (("alpha1", G1), ("beta1", G1), ("beta2", G2), ("gamma2", G2), ("delta1", G1), ("delta2", G2)):
         start = section.pos
