@@ -36,7 +36,15 @@ import numpy as np
 
 from zkprove.curve import G1, G2
 from zkprove.field.params import R
-from zkprove.formats.binfile import FormatError, Section, SectionReader
+from zkprove.formats.binfile import Section, SectionReader
+from zkprove.formats.snarkjs_parameters import (
+    BEACON_HASH,
+    ITERATIONS_EXP,
+    MAX_NAME_BYTES,
+    NAME,
+    parameter_bytes,
+    read_parameters,
+)
 from zkprove.formats.snarkjs_points import lem_bytes, read_points, uncompressed_bytes
 
 from .pok import random_scalar
@@ -45,10 +53,10 @@ from .snarkjs_stream import SeededStream, beacon_seed, g1_from_stream, hash_to_g
 
 #: The transcript and contribution hashes are BLAKE2b-512.
 HASH_BYTES = 64
+#: A contribution record's type: 0 a contribution, 1 a beacon.
+_BEACON = 1
 #: snarkjs accepts beacon iteration exponents in this range (``zkey beacon``).
 BEACON_EXPONENTS = range(10, 64)
-#: snarkjs stores at most this many bytes of a contribution's name.
-MAX_NAME_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -165,19 +173,15 @@ def chain_problem(circuit_hash: bytes, contributions: Sequence[Contribution]) ->
     return None if failed is None else f"{failed.what} does not hold"
 
 
-_NAME, _ITERATIONS, _BEACON_HASH = 1, 2, 3
-_BEACON = 1
-
 
 def read_record(mpc: bytes) -> tuple[bytes, list[Contribution]]:
     """Section 10 of a ``.zkey`` as (circuit hash, contributions); FormatError names the field and offset.
 
     Layout (snarkjs ``zkey_utils.js``): the 64-byte circuit hash, a u32
     count, then per contribution delta_after, s_g1, sx_g1 (G1), spx_g2 (G2),
-    the transcript, a u32 type (0 a contribution, 1 a beacon) and a
-    length-prefixed list of parameters, each a type byte (strictly
-    increasing) and its value: 1 the name, 2 the beacon's iteration
-    exponent, 3 the beacon hash. Offsets count from the section's start.
+    the transcript, a u32 type (0 a contribution, 1 a beacon) and the
+    parameters of :mod:`zkprove.formats.snarkjs_parameters` (a name; a
+    beacon's hash and exponent). Offsets count from the section's start.
     """
     section = SectionReader(mpc, Section(10, 0, len(mpc)), "zkey: section contributions (type 10, offset in section)")
     circuit_hash = bytes(section.take(HASH_BYTES, "circuit hash"))
@@ -191,53 +195,31 @@ def read_record(mpc: bytes) -> tuple[bytes, list[Contribution]]:
             raise section.error(f"{what}: spx_g2 is not in the G2 subgroup", spx_start)
         digest = bytes(section.take(HASH_BYTES, f"{what} transcript"))
         kind = section.u32(f"{what} type")
-        parameters = _parameters(section, what)
-        beacon_parameters = {_ITERATIONS, _BEACON_HASH} & parameters.keys()
+        parameters = read_parameters(section, what)
+        beacon_parameters = {ITERATIONS_EXP, BEACON_HASH} & parameters.keys()
         if kind not in (0, _BEACON) or len(beacon_parameters) != (2 if kind == _BEACON else 0):
             raise section.error(f"{what}: type {kind} with parameters {sorted(parameters)}")
         beacon = None
         if kind == _BEACON:
             try:
-                beacon = Beacon(parameters[_BEACON_HASH], parameters[_ITERATIONS][0])
+                beacon = Beacon(parameters[BEACON_HASH], parameters[ITERATIONS_EXP][0])
             except ValueError as error:
                 raise section.error(f"{what}: {error}") from None
-        name = parameters.get(_NAME, b"").decode("utf-8", errors="replace")
+        name = parameters.get(NAME, b"").decode("utf-8", errors="replace")
         contributions.append(Contribution(g1[0], g1[1], g1[2], spx[0], digest, name, beacon))
     section.expect_end()
     return circuit_hash, contributions
-
-
-def _parameters(section: SectionReader, what: str) -> dict[int, bytes]:
-    length = section.u32(f"{what} parameter length")
-    end = section.pos + length
-    if length > section.remaining:
-        raise section.error(f"{what}: parameters of {length} bytes, only {section.remaining} left")
-    found: dict[int, bytes] = {}
-    while section.pos < end:
-        at = section.pos
-        key = section.take(1, f"{what} parameter type")[0]
-        if key not in (_NAME, _ITERATIONS, _BEACON_HASH) or (found and key <= max(found)):
-            raise section.error(f"{what}: parameter type {key} is unknown or out of order", at)
-        size = 1 if key == _ITERATIONS else section.take(1, f"{what} parameter length")[0]
-        if section.pos + size > end:
-            raise section.error(f"{what}: parameter {key} runs past the parameter list", at)
-        found[key] = bytes(section.take(size, f"{what} parameter {key}"))
-    return found
 
 
 def record_bytes(circuit_hash: bytes, contributions: Sequence[Contribution]) -> bytes:
     """Section 10's bytes for a chain (the inverse of :func:`read_record`)."""
     parts = [circuit_hash, len(contributions).to_bytes(4, "little")]
     for c in contributions:
-        parameters = b""
-        if c.name:
-            name = c.name.encode()[:MAX_NAME_BYTES]
-            parameters += bytes([_NAME, len(name)]) + name
-        if c.beacon is not None:
-            parameters += bytes([_ITERATIONS, c.beacon.iterations_exp, _BEACON_HASH, len(c.beacon.hash)]) + c.beacon.hash
-        kind = _BEACON if c.beacon is not None else 0
+        beacon = c.beacon
+        parameters = parameter_bytes(c.name, beacon.hash if beacon else None, beacon.iterations_exp if beacon else None)
+        kind = _BEACON if beacon is not None else 0
         parts += [lem_bytes(np.stack([c.delta_after, c.s_g1, c.sx_g1])), lem_bytes(c.spx_g2), c.transcript,
-                  kind.to_bytes(4, "little"), len(parameters).to_bytes(4, "little"), parameters]
+                  kind.to_bytes(4, "little"), parameters]
     return b"".join(parts)
 
 

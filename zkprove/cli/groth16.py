@@ -47,9 +47,6 @@ from .targets import ALLOW_UNDERCONSTRAINED_HELP, TARGET_HELP, load, load_for_ke
 PROVING_KEY_FILE = "proving_key.npz"
 ZKEY_FILE = "circuit.zkey"
 VERIFICATION_KEY_FILE = "verification_key.json"
-#: First bytes of the proving-key files ``prove`` takes, and of files often passed by mistake.
-_KEY_MAGICS = {b"zkey": "zkey", b"PK\x03\x04": "npz", b"wtns": "a witness (.wtns)", b"r1cs": "a constraint system (.r1cs)",
-               b"ptau": "a powers of tau (.ptau)"}
 
 # Each group's callback is its command, so that registering it with add_typer
 # gives `zkprove setup ...` and `zkprove prove ...` (as zkprove.cli.l1 does for verify).
@@ -139,28 +136,6 @@ def _input_values(document: Any, path: Path) -> dict[str, Any]:
     return parse_inputs(document)
 
 
-def _key_kind(path: Path) -> str:
-    """"zkey" or "npz" from the file's first bytes; a ValueError naming anything else."""
-    with open(path, "rb") as handle:
-        head = handle.read(4)
-    kind = _KEY_MAGICS.get(head)
-    if kind in ("zkey", "npz"):
-        return kind
-    what = kind or f"a file starting with {head!r}"
-    raise ValueError(f"{path}: {what}, not a proving key (a snarkjs .zkey or a zkprove .npz)")
-
-
-def load_key(path: Path) -> Any:
-    """The proving key in ``path``: a snarkjs ``.zkey`` or a zkprove ``.npz``, by magic, whatever its name."""
-    if _key_kind(path) == "zkey":
-        from zkprove.formats.zkey_file import read_zkey
-
-        return read_zkey(path).pk
-    from zkprove.groth16 import load_proving_key
-
-    return load_proving_key(path)
-
-
 @prove_app.callback(invoke_without_command=True)
 def prove_command(
     files: list[Path] = typer.Argument(None, help="KEY WITNESS.wtns PROOF.json PUBLIC.json (rapidsnark's order)",
@@ -177,6 +152,7 @@ def prove_command(
 ) -> None:
     """Prove that a witness satisfies the circuit the key was made for."""
     from zkprove.formats.bounded_json import read_json
+    from zkprove.formats.key_files import read_proving_key
     from zkprove.formats.snarkjs_json import write_proof, write_public
     from zkprove.formats.wtns_file import read_wtns
     from zkprove.groth16 import prove
@@ -201,7 +177,7 @@ def prove_command(
     timer = StepTimer()
     with phases() as phase:
         phase(f"loading {pk_path}")
-        pk = load_key(pk_path)
+        pk = read_proving_key(pk_path)
         cs = None
         try:
             if witness is not None:

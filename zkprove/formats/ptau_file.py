@@ -40,7 +40,7 @@ resumed over the contributor's public key in the uncompressed encoding
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
@@ -53,6 +53,7 @@ from zkprove.groth16.lagrange_keys import LagrangeBases
 
 from .binfile import FileSections, FormatError, SectionReader, read_prime
 from .blake2b_resume import PARTIAL_HASH_BYTES, Blake2b512
+from .snarkjs_parameters import BEACON_HASH, ITERATIONS_EXP, NAME, read_parameters
 from .snarkjs_points import point_bytes, read_points, uncompressed_bytes
 
 MAGIC = b"ptau"
@@ -246,28 +247,11 @@ def _contribution(section: SectionReader, index: int) -> PtauContribution:
     partial = bytes(section.take(PARTIAL_HASH_BYTES, f"{what} partial hash"))
     next_challenge = bytes(section.take(64, f"{what} next challenge"))
     section.u32(f"{what} type")
-    params = _parameters(section, what)
+    params = read_parameters(section, what)
     try:
         response = Blake2b512.from_partial(partial).update(uncompressed_bytes(key_g1) + uncompressed_bytes(key_g2))
     except ValueError as error:
         raise section.error(f"{what} partial hash: {error}") from None
-    return PtauContribution(index, params.get(1, b"").decode("utf-8", "replace"), next_challenge, response.digest(),
-                            params.get(3), params[2][0] if 2 in params else None)
+    return PtauContribution(index, params.get(NAME, b"").decode("utf-8", "replace"), next_challenge, response.digest(),
+                            params.get(BEACON_HASH), params[ITERATIONS_EXP][0] if ITERATIONS_EXP in params else None)
 
-
-def _parameters(section: SectionReader, what: str) -> dict[int, bytes]:
-    """A contribution's parameters: id -> value bytes, ids strictly increasing (snarkjs writes them sorted)."""
-    body = section.sub(section.u32(f"{what} parameter length"), f"{what} parameters")
-    params: dict[int, bytes] = {}
-    sizes: dict[int, Callable[[SectionReader], int]] = {1: _length_byte, 2: lambda _: 1, 3: _length_byte}
-    while body.remaining:
-        start = body.pos
-        kind = body.take(1, f"{what} parameter id")[0]
-        if kind not in sizes or (params and kind <= max(params)):
-            raise body.error(f"{what}: parameter id {kind} is unknown or out of order", start)
-        params[kind] = bytes(body.take(sizes[kind](body), f"{what} parameter {kind}"))
-    return params
-
-
-def _length_byte(body: SectionReader) -> int:
-    return body.take(1, "parameter length")[0]
