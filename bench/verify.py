@@ -229,7 +229,7 @@ def bench_ceremony(power: int = 13) -> list[Row]:
     random combinations: this walk without that check, plus :func:`phase2.initialize`), and the
     same walk with py_ecc pairings."""
     from circuits.chains import MulChain, domain_sized
-    from zkprove.groth16 import ceremony
+    from zkprove import ceremony
     from zkprove.ceremony import directory, phase2
     from zkprove.pairing import reference
 

@@ -19,7 +19,8 @@ from zkprove.curve import G1, G2
 from zkprove.dsl import Circuit, Public, Secret
 from zkprove.field.params import R
 from zkprove.formats.r1cs_file import write_r1cs
-from zkprove.groth16 import ToxicWaste, ceremony, keys_from_toxic_waste
+from zkprove import ceremony
+from zkprove.groth16 import ToxicWaste, keys_from_toxic_waste
 from zkprove.ceremony import directory, phase1, phase2
 from zkprove.ceremony.pok import prove_knowledge
 from zkprove.ceremony.transcript import (
