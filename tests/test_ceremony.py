@@ -15,12 +15,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from zkprove.curve import G1, G2
-from zkprove.dsl import Circuit, Public, Secret
-from zkprove.field.params import R
-from zkprove.formats.r1cs_file import write_r1cs
 from zkprove import ceremony
-from zkprove.groth16 import ToxicWaste, keys_from_toxic_waste
 from zkprove.ceremony import directory, phase1, phase2
 from zkprove.ceremony.pok import prove_knowledge
 from zkprove.ceremony.transcript import (
@@ -30,6 +25,11 @@ from zkprove.ceremony.transcript import (
     read_phase1,
 )
 from zkprove.ceremony.verify import CeremonyError, verify_phase1, verify_phase2
+from zkprove.curve import G1, G2
+from zkprove.dsl import Circuit, Public, Secret
+from zkprove.field.params import R
+from zkprove.formats.r1cs_file import write_r1cs
+from zkprove.groth16 import ToxicWaste, keys_from_toxic_waste
 from zkprove.groth16.key_file import load_proving_key, save_proving_key
 from zkprove.groth16.prover import prove
 from zkprove.groth16.qap import QAP
