@@ -142,7 +142,7 @@ def test_calculate_names_the_violated_constraint_and_writes_nothing(project):
 
 @pytest.mark.parametrize("content, message", [
     ({"x": 3}, "missing input y"), ({"x": 3, "y": 35, "q": 1}, "unexpected inputs: ['q']"),
-    ([3, 35], "expected a JSON object"), ({"x": "three", "y": 35}, "invalid literal"),
+    ([3, 35], "expected a JSON object"), ({"x": "three", "y": 35}, "input x must be a decimal or 0x-hex integer"),
 ])
 def test_calculate_refuses_malformed_inputs_with_exit_2(project, content, message):
     (project / "in.json").write_text(json.dumps(content))
