@@ -1,4 +1,4 @@
-"""Benchmark circuits: a multiplication chain and a Poseidon hash chain.
+"""Benchmark circuits: a multiplication chain, a squaring chain and a Poseidon hash chain.
 
 Each circuit comes with a plain-Python reference model of its public output,
 so a benchmark (or a test) can build a valid witness without the DSL.
@@ -32,6 +32,37 @@ class MulChain(Circuit):
         for _ in range(self.n - 1):
             x = x * self.a
         api.assert_equal(x * self.a, self.out)  # folds into the n-th product
+
+
+def squaring_chain_reference(x0: int, n: int, c: int = 5) -> int:
+    """The public output of ``SquaringChain(n, c)`` for secret ``x0``: x_n for x_(i+1) = x_i^2 + c mod r."""
+    x = x0 % R
+    for _ in range(n):
+        x = (x * x + c) % R
+    return x
+
+
+class SquaringChain(Circuit):
+    """Knows ``x0`` with x_n == out for x_(i+1) = x_i^2 + c: n constraints, each with A = B = x_i + c.
+
+    Unlike MulChain, whose B side is the same input wire on every row (so
+    the G2 MSM over B is almost free), every row here has its own B term: a
+    dense B, as circom circuits have, and the prover's G2 MSM does full work.
+    """
+
+    x0: Secret
+    out: Public
+
+    def __init__(self, n: int, c: int = 5):
+        if n < 1:
+            raise ValueError("SquaringChain needs n >= 1")
+        self.n, self.c = n, c
+
+    def define(self, api: API) -> None:
+        x = self.x0
+        for _ in range(self.n - 1):
+            x = x * x + self.c
+        api.assert_equal(x * x, self.out - self.c)  # folds into the n-th product
 
 
 POSEIDON_LINK_CONSTRAINTS = 237

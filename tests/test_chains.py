@@ -2,7 +2,15 @@
 
 import pytest
 
-from circuits.chains import MulChain, PoseidonChain, domain_sized, mul_chain_reference, poseidon_chain_reference
+from circuits.chains import (
+    MulChain,
+    PoseidonChain,
+    SquaringChain,
+    domain_sized,
+    mul_chain_reference,
+    poseidon_chain_reference,
+    squaring_chain_reference,
+)
 from zkprove.dsl import UnsatisfiedConstraint
 from zkprove.field.params import R
 
@@ -16,6 +24,25 @@ def test_mul_chain(n):
         cs.check(w.values)
     with pytest.raises(UnsatisfiedConstraint):
         cs.solve(a=3, out=mul_chain_reference(3, n) + 1)
+
+
+@pytest.mark.parametrize("n", [1, 2, 17])
+def test_squaring_chain(n):
+    cs = SquaringChain(n).compile()
+    assert (cs.n_constraints, cs.n_wires, cs.n_public) == (n, n + 2, 1)
+    for x0 in (0, 1, 3, R - 1):
+        cs.check(cs.solve(x0=x0, out=squaring_chain_reference(x0, n)).values)
+    with pytest.raises(UnsatisfiedConstraint):
+        cs.solve(x0=3, out=squaring_chain_reference(3, n) + 1)
+
+
+def test_squaring_chain_has_a_dense_b():
+    """Every row's B term is its own wire (MulChain's is one input wire throughout)."""
+    from zkprove.groth16 import QAP
+
+    qap = QAP.of(SquaringChain(64).compile())
+    b_wires = {int(w) for w in qap.b.wires}
+    assert len(b_wires) >= 64
 
 
 def test_poseidon_chain():
