@@ -51,11 +51,17 @@ def prove(
     json_path: Path = _JSON,
     force: bool = _FORCE,
     quick: bool = typer.Option(False, "--quick", help="Small sizes only: a smoke run, not a measurement."),
+    slow: bool = typer.Option(False, "--slow", help="Also 2^18 and 2^20 (minutes each)."),
+    rapidsnark: Path = typer.Option(None, "--rapidsnark", help="rapidsnark's prover binary (default: $ZKPROVE_RAPIDSNARK)."),
 ) -> None:
-    """Groth16 prove time per phase, verify time and peak memory at 2^12..2^16, beside snarkjs."""
-    from .prove import prove_suite
+    """Groth16 on dense-B circuits at 2^12..2^16: key loaded and whole process, beside rapidsnark and snarkjs."""
+    from .prove import RAPIDSNARK_ENV, find_rapidsnark, prove_suite
 
-    _run_suite("zkprove bench prove", prove_suite(quick), json_path, force)
+    if rapidsnark is not None and find_rapidsnark(rapidsnark) is None:
+        raise typer.BadParameter(f"{rapidsnark} is not a file", param_hint="--rapidsnark")
+    if find_rapidsnark(rapidsnark) is None:
+        typer.echo(f"rapidsnark absent (set ${RAPIDSNARK_ENV} or pass --rapidsnark): its columns stay empty", err=True)
+    _run_suite("zkprove bench prove", prove_suite(quick, slow, rapidsnark), json_path, force)
 
 
 @app.command()

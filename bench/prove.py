@@ -1,27 +1,30 @@
-"""Groth16 end to end on MulChain: zkprove's setup, prover and L1 verifier beside snarkjs, in one run.
+"""Groth16 proving on dense-B circuits: zkprove beside rapidsnark and snarkjs, on the same files, in one run.
 
-For each size 2^k the circuit is ``MulChain(2^k − 2)``: with its one public
-input that is exactly a 2^k domain (docs/architecture.md, section "Domain size").
-Rows per size:
+Two circuit families from :mod:`circuits.chains`, each sized to a domain of
+exactly 2^k: a squaring chain (x <- x^2 + c; every row has its own B term,
+so the G2 MSM does full work) and a Poseidon(2) chain (circomlib's hash).
+Sizes 2^12, 2^14, 2^16 by default. For each circuit and size:
 
-* setup time (ours draws its toxic waste; snarkjs's reads a powers-of-tau
-  file, the smallest shared one that fits);
-* prove time with the key loaded, as a prover actor runs (best of
-  ``repeats`` after a warm-up proof), its timed steps, and snarkjs's
-  ``groth16.prove`` called twice in one node process (the second call);
-* prove as a command: a fresh Python process that loads the key and a
-  ``.wtns`` and proves, beside ``snarkjs groth16 prove`` on a key from our
-  ``.r1cs`` and the same ``.wtns``, with both processes' peak RSS;
-* verify time: our L1 verifier (py_ecc pairings) and ``snarkjs groth16 verify``.
+* the key is a dev ``.zkey`` made by ``zkprove setup --zkey`` (the snarkjs
+  QAP variant), and every prover reads that one file and the same ``.wtns``;
+* **key loaded**: our ``prove`` with the key in memory, best of ``repeats``
+  after a warm-up proof, with its timed steps;
+* **whole process**: a fresh ``zkprove prove KEY WITNESS PROOF PUBLIC``,
+  rapidsnark's command line on the same files, and ``snarkjs groth16
+  prove``; each with its wall time and peak RSS;
+* every proof is checked: ours and rapidsnark's by our L1 verifier, ours
+  also by ``snarkjs groth16 verify`` when node is present.
 
-Targets at 2^16: prove <= 1.0 s with the key loaded and >= 5x faster than
-snarkjs's warm in-process prover; setup under a minute. Without node or
-snarkjs the reference columns stay empty.
+rapidsnark is found through ``--rapidsnark PATH`` or ``$ZKPROVE_RAPIDSNARK``
+(``../shared/bin/rapidsnark-prover`` on the development machines); its
+rows say plainly when it is absent. Targets at 2^16 (issue 15): key loaded
+<= 0.5x rapidsnark's whole process, our whole process <= 1.0x rapidsnark's,
+our peak RSS <= 2x rapidsnark's.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +32,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -39,103 +43,109 @@ from .rows import Row
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "tools" / "node" / "node_modules"
 SNARKJS = NODE_MODULES / ".bin" / "snarkjs"
-PTAU_DIR = ROOT.parent / "shared" / "ptau"
-#: log2 of the largest domain each shared powers-of-tau file supports.
-PTAU = {12: PTAU_DIR / "pot12_final.ptau", 16: PTAU_DIR / "pot16_final.ptau"}
-PROVE_TARGET_S = {2**16: 1.0}
-SPEEDUP_TARGET = 5.0
-SETUP_TARGET_S = {2**16: 60.0}
-
-#: A fresh process that loads a proving key and a .wtns and proves once, as `zkprove prove` does.
-_PROVE_COMMAND = """
-import sys
-from zkprove.formats.wtns_file import read_wtns
-from zkprove.groth16 import load_proving_key, prove
-prove(load_proving_key(sys.argv[1]), read_wtns(sys.argv[2]))
-"""
-
-#: snarkjs's prover called twice in one node process; prints both times (s) as JSON.
-_SNARKJS_IN_PROCESS = """
-const snarkjs = require(process.argv[2]);
-(async () => {
-  const times = [];
-  for (let i = 0; i < 2; i++) {
-    const start = performance.now();
-    await snarkjs.groth16.prove(process.argv[3], process.argv[4]);
-    times.push((performance.now() - start) / 1000);
-  }
-  console.log(JSON.stringify(times));
-  process.exit(0);
-})();
-"""
+RAPIDSNARK_ENV = "ZKPROVE_RAPIDSNARK"
+FAMILIES = ("squaring", "poseidon")
+#: Issue 15's targets at 2^16, as ratios to rapidsnark's whole process.
+KEY_LOADED_TARGET = 0.5
+COMMAND_TARGET = 1.0
+RSS_TARGET = 2.0
+TARGET_SIZE = 2**16
 
 
 def snarkjs_available() -> bool:
     return shutil.which("node") is not None and SNARKJS.exists()
 
 
-def prove_suite(quick: bool = False) -> list[tuple[str, Callable[[], list[Row]]]]:
-    """One step per size, for ``zkprove bench``'s suite runner; ``quick``: 2^10 only, a smoke run."""
-    sizes = (2**10,) if quick else (2**12, 2**14, 2**16)
-    return [(f"Groth16 MulChain 2^{size.bit_length() - 1}", partial(bench_prove, (size,))) for size in sizes]
+def find_rapidsnark(path: Path | None = None) -> Path | None:
+    """The rapidsnark prover from ``path`` or ``$ZKPROVE_RAPIDSNARK``, if it exists there."""
+    candidate = path or (Path(os.environ[RAPIDSNARK_ENV]) if os.environ.get(RAPIDSNARK_ENV) else None)
+    return candidate if candidate is not None and candidate.is_file() else None
 
 
-def bench_prove(sizes: tuple[int, ...] = (2**12, 2**14, 2**16), repeats: int = 3, snarkjs: bool = True) -> list[Row]:
-    """Rows for each size (see the module doc); ``snarkjs=False`` skips the reference runs."""
+def prove_suite(quick: bool = False, slow: bool = False,
+                rapidsnark: Path | None = None) -> list[tuple[str, Callable[[], list[Row]]]]:
+    """One step per circuit and size for ``zkprove bench``'s runner; ``quick``: 2^10, ``slow``: up to 2^20."""
+    sizes = (2**10,) if quick else (2**12, 2**14, 2**16, *((2**18, 2**20) if slow else ()))
+    prover = find_rapidsnark(rapidsnark)
+    return [(f"{family} chain 2^{size.bit_length() - 1}", partial(bench_prove, (size,), (family,), rapidsnark=prover))
+            for size in sizes for family in FAMILIES]
+
+
+def bench_prove(sizes: tuple[int, ...] = (2**12, 2**14, 2**16), families: tuple[str, ...] = FAMILIES,
+                repeats: int = 3, rapidsnark: Path | None = None, snarkjs: bool = True) -> list[Row]:
+    """The rows of each circuit and size (module doc); references run when present (``snarkjs=False`` skips it)."""
     rows: list[Row] = []
     for size in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            rows += _bench_size(size, repeats, snarkjs and snarkjs_available(), Path(folder))
+        for family in families:
+            with tempfile.TemporaryDirectory() as folder:
+                rows += _bench_one(family, size, repeats, rapidsnark, snarkjs and snarkjs_available(), Path(folder))
     return rows
 
 
-def _bench_size(size: int, repeats: int, with_snarkjs: bool, folder: Path) -> list[Row]:
-    from circuits.chains import MulChain, domain_sized, mul_chain_reference
-    from zkprove import groth16
-    from zkprove.formats.r1cs_file import write_r1cs
-    from zkprove.formats.wtns_file import write_wtns
-    from zkprove.l1.verifier import verify
+@dataclass(frozen=True)
+class _Command:
+    """A whole-process run: wall seconds and peak RSS in MiB."""
+
+    seconds: float
+    mib: float
+
+
+def _circuit(family: str, size: int):
+    """The compiled circuit of ``family`` with a domain of exactly ``size``, and a valid witness."""
+    from circuits.chains import PoseidonChain, SquaringChain, domain_sized, poseidon_chain_reference, squaring_chain_reference
 
     n = domain_sized(size.bit_length() - 1)
-    cs = MulChain.compile(n=n)
-    witness = cs.solve(a=7, out=mul_chain_reference(7, n))
+    if family == "squaring":
+        cs = SquaringChain(n).compile()
+        return cs, cs.solve(x0=7, out=squaring_chain_reference(7, n))
+    chain = PoseidonChain.of_size(n)
+    cs = chain.compile()
+    return cs, cs.solve(seed=7, out=poseidon_chain_reference(7, chain.n_hashes, chain.tail))
+
+
+def _bench_one(family: str, size: int, repeats: int, rapidsnark: Path | None, with_snarkjs: bool,
+               folder: Path) -> list[Row]:
+    from zkprove import groth16
+    from zkprove.formats.wtns_file import write_wtns
+    from zkprove.formats.zkey_file import ZkeyFile, circuit_hash, initial_mpc, write_zkey
+
+    cs, witness = _circuit(family, size)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", groth16.ToxicWasteWarning)
         start = time.perf_counter()
-        pk, vk = groth16.setup(cs)
+        pk, vk = groth16.setup(cs, odd_coset_h=True)
         setup_s = time.perf_counter() - start
-    groth16.prove(pk, witness)  # warm-up: JIT cache load, MSM bases validated once per key
+    files = {name: folder / name for name in ("c.zkey", "w.wtns", "vk.json")}
+    write_zkey(files["c.zkey"], ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query))))
+    write_wtns(witness.values, files["w.wtns"])
+    groth16.prove(pk, witness.values)  # warm-up: JIT cache load, MSM bases validated once per key
     timers = [StepTimer() for _ in range(repeats)]
     for timer in timers:
-        proof = groth16.prove(pk, witness, timer=timer)
-    start = time.perf_counter()
-    if not verify(vk, witness.public, proof).ok:
-        raise RuntimeError(f"our proof for MulChain({n}) does not verify")
-    verify_s = time.perf_counter() - start
-    write_r1cs(cs, folder / "c.r1cs")
-    write_wtns(witness.values, folder / "w.wtns")
-    groth16.save_proving_key(pk, folder / "pk.npz")
-    command = _run(folder, sys.executable, "-c", _PROVE_COMMAND, folder / "pk.npz", folder / "w.wtns")[:2]
-    reference = _snarkjs_reference(size, folder) if with_snarkjs else {}
-    return _rows(size, setup_s, min(timers, key=StepTimer.total), command, verify_s, reference)
+        groth16.prove(pk, witness.values, timer=timer)
+    ours = _prove_command(folder, "zkprove", [sys.executable, "-m", "zkprove", "prove"], files, vk, witness.public,
+                          with_snarkjs)
+    theirs = _prove_command(folder, "rapidsnark", [rapidsnark], files, vk, witness.public, False) if rapidsnark else None
+    snarkjs = (_prove_command(folder, "snarkjs", [SNARKJS, "groth16", "prove"], files, vk, witness.public, False)
+               if with_snarkjs else None)
+    return _rows(family, size, setup_s, min(timers, key=StepTimer.total), ours, theirs, snarkjs)
 
 
-def _snarkjs_reference(size: int, folder: Path) -> dict[str, tuple[float, float | None]]:
-    """snarkjs on our .r1cs and .wtns: {step: (seconds, peak MiB)}."""
-    ptau = PTAU[min(log for log in PTAU if 1 << log >= size)]
-    files = {name: folder / name for name in ("c.r1cs", "c.zkey", "w.wtns", "p.json", "pub.json", "vk.json")}
-    reference = {
-        "setup": _run(folder, SNARKJS, "groth16", "setup", files["c.r1cs"], ptau, files["c.zkey"])[:2],
-        "prove": _run(folder, SNARKJS, "groth16", "prove", files["c.zkey"], files["w.wtns"], files["p.json"],
-                      files["pub.json"])[:2],
-    }
-    _run(folder, SNARKJS, "zkey", "export", "verificationkey", files["c.zkey"], files["vk.json"])
-    verify_args = ("groth16", "verify", files["vk.json"], files["pub.json"], files["p.json"])
-    reference["verify"] = _run(folder, SNARKJS, *verify_args)[:2]
-    (folder / "prove.js").write_text(_SNARKJS_IN_PROCESS)
-    output = _run(folder, "node", folder / "prove.js", NODE_MODULES / "snarkjs", files["c.zkey"], files["w.wtns"])[2]
-    reference["in_process"] = (float(json.loads(output)[-1]), None)
-    return reference
+def _prove_command(folder: Path, name: str, command: list, files: dict[str, Path], vk, public: list[int],
+                   snarkjs_check: bool) -> _Command:
+    """Run one prover as a whole process on the key and witness; check its proof (module doc)."""
+    from zkprove.formats.snarkjs_json import read_proof, write_verifying_key
+    from zkprove.l1.verifier import verify
+
+    proof, public_file = folder / f"{name}_proof.json", folder / f"{name}_public.json"
+    seconds, mib, _ = _run(folder, *command, files["c.zkey"], files["w.wtns"], proof, public_file)
+    verdict = verify(vk, public, read_proof(proof))
+    if not verdict.ok:
+        raise RuntimeError(f"{name}'s proof does not verify: {verdict.reason}")
+    if snarkjs_check:
+        write_verifying_key(files["vk.json"], vk)
+        if "OK" not in _run(folder, SNARKJS, "groth16", "verify", files["vk.json"], public_file, proof)[2]:
+            raise RuntimeError(f"snarkjs rejects {name}'s proof")
+    return _Command(seconds, mib)
 
 
 def _run(folder: Path, *command: str | Path) -> tuple[float, float, str]:
@@ -172,34 +182,36 @@ def _vm_hwm_kib(pid: int) -> int:
     return 0
 
 
-def _rows(
-    size: int, setup_s: float, timer: StepTimer, command: tuple[float, float], verify_s: float, reference: dict
-) -> list[Row]:
-    """The rows of one size; ``command`` and the reference values are (seconds, peak MiB)."""
+def _target(size: int, ratio: float, value: float, reference: _Command | None, what: str) -> tuple[str, bool | None]:
+    if size != TARGET_SIZE:
+        return "", None
+    if reference is None:
+        return f"<= {ratio:g}x rapidsnark (absent)", None
+    return f"<= {ratio:g}x rapidsnark", value <= ratio * getattr(reference, what)
+
+
+def _rows(circuit: str, size: int, setup_s: float, timer: StepTimer, ours: _Command, rapidsnark: _Command | None,
+          snarkjs: _Command | None) -> list[Row]:
+    """The rows of one circuit and size: the reference column is rapidsnark's whole process, or snarkjs's."""
+    absent = f"rapidsnark (absent: set ${RAPIDSNARK_ENV} or --rapidsnark)"
+    reference_name = "rapidsnark whole process" if rapidsnark else absent
+    reference_s = rapidsnark.seconds if rapidsnark else None
     prove_s = timer.total()
-    snarkjs_warm_s = reference.get("in_process", (None,))[0]
-    snarkjs_command_s, snarkjs_mib = reference.get("prove", (None, None))
-    prove_target, prove_met = "", None
-    if size in PROVE_TARGET_S:
-        prove_target = f"<= {PROVE_TARGET_S[size]:g} s, >= {SPEEDUP_TARGET:g}x snarkjs"
-        faster = snarkjs_warm_s is None or snarkjs_warm_s / prove_s >= SPEEDUP_TARGET
-        prove_met = prove_s <= PROVE_TARGET_S[size] and faster
-    setup_target, setup_met = "", None
-    if size in SETUP_TARGET_S:
-        setup_target, setup_met = f"<= {SETUP_TARGET_S[size]:g} s", setup_s <= SETUP_TARGET_S[size]
-    rows = [
-        Row("groth16 setup (MulChain)", size, setup_s, "s", "snarkjs groth16 setup (ptau)",
-            reference.get("setup", (None,))[0], setup_s, setup_target, setup_met),
-        Row("groth16 prove, key loaded", size, prove_s, "s", "snarkjs groth16.prove in process (2nd call)",
-            snarkjs_warm_s, prove_s, prove_target, prove_met),
-    ]
+    rows = [Row(f"{circuit}: dev setup (.zkey)", size, setup_s, "s", seconds=setup_s),
+            Row(f"{circuit}: prove, key loaded", size, prove_s, "s", reference_name, reference_s, prove_s,
+                *_target(size, KEY_LOADED_TARGET, prove_s, rapidsnark, "seconds"))]
     for name, seconds in timer.steps:
         if name.count(".") == 0 or name.startswith(("msm.", "quotient.")):
             rows.append(Row(f"  step {name}", size, seconds * 1e3, "ms", seconds=seconds))
-    return rows + [
-        Row("groth16 prove as a command", size, command[0], "s", "snarkjs groth16 prove (command)",
-            snarkjs_command_s, command[0]),
-        Row("prove command peak RSS", size, command[1], "MiB", "snarkjs groth16 prove peak RSS", snarkjs_mib),
-        Row("L1 verify (py_ecc pairing)", size, verify_s, "s", "snarkjs groth16 verify (command)",
-            reference.get("verify", (None,))[0], verify_s),
+    rows += [
+        Row(f"{circuit}: zkprove prove (whole process)", size, ours.seconds, "s", reference_name, reference_s,
+            ours.seconds, *_target(size, COMMAND_TARGET, ours.seconds, rapidsnark, "seconds")),
+        Row(f"{circuit}: zkprove prove peak RSS", size, ours.mib, "MiB",
+            reference_name.replace("whole process", "peak RSS"), rapidsnark.mib if rapidsnark else None, None,
+            *_target(size, RSS_TARGET, ours.mib, rapidsnark, "mib")),
     ]
+    if snarkjs is not None:
+        rows += [Row(f"{circuit}: zkprove prove vs snarkjs", size, ours.seconds, "s",
+                     "snarkjs groth16 prove (whole process)", snarkjs.seconds, ours.seconds),
+                 Row(f"{circuit}: zkprove peak RSS vs snarkjs", size, ours.mib, "MiB", "snarkjs peak RSS", snarkjs.mib)]
+    return rows
