@@ -50,7 +50,8 @@ SETUP_TARGET_S = {2**16: 60.0}
 _PROVE_COMMAND = """
 import sys
 from zkprove.formats.wtns_file import read_wtns
-from zkprove.groth16 import load_proving_key, prove
+from zkprove.formats.npz_key_file import load_proving_key
+from zkprove.groth16 import prove
 prove(load_proving_key(sys.argv[1]), read_wtns(sys.argv[2]))
 """
 
@@ -92,6 +93,7 @@ def bench_prove(sizes: tuple[int, ...] = (2**12, 2**14, 2**16), repeats: int = 3
 def _bench_size(size: int, repeats: int, with_snarkjs: bool, folder: Path) -> list[Row]:
     from circuits.chains import MulChain, domain_sized, mul_chain_reference
     from zkprove import groth16
+    from zkprove.formats.npz_key_file import save_proving_key
     from zkprove.formats.r1cs_file import write_r1cs
     from zkprove.formats.wtns_file import write_wtns
     from zkprove.l1.verifier import verify
@@ -114,7 +116,7 @@ def _bench_size(size: int, repeats: int, with_snarkjs: bool, folder: Path) -> li
     verify_s = time.perf_counter() - start
     write_r1cs(cs, folder / "c.r1cs")
     write_wtns(witness.values, folder / "w.wtns")
-    groth16.save_proving_key(pk, folder / "pk.npz")
+    save_proving_key(pk, folder / "pk.npz")
     command = _run(folder, sys.executable, "-c", _PROVE_COMMAND, folder / "pk.npz", folder / "w.wtns")[:2]
     reference = _snarkjs_reference(size, folder) if with_snarkjs else {}
     return _rows(size, setup_s, min(timers, key=StepTimer.total), command, verify_s, reference)
