@@ -5,8 +5,7 @@ their constraint costs, and :mod:`zkprove.dsl.lint` for what the
 under-constrained lint checks.
 """
 
-from ..r1cs.system import UnsatisfiedConstraint
-from ..r1cs.witness import Witness
+from ..r1cs.system import UnsatisfiedConstraint, Witness
 from .api import API
 from .circuit import Circuit, gadget
 from .compiler import CompiledCircuit, compile_circuit, evaluate

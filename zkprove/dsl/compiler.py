@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..r1cs.system import ConstraintSystem
-from ..r1cs.witness import Witness
+from ..r1cs.system import ConstraintSystem, Witness
 from .builder import Builder
 from .inputs import Public, Secret, Signal, bind, declared, flatten, leaf_names
 from .lint import Finding, UnderConstrained, lint
