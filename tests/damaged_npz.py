@@ -1,4 +1,4 @@
-"""A seeded corpus of damaged proving-key files (``.npz``, :mod:`zkprove.groth16.key_file`).
+"""A seeded corpus of damaged proving-key files (``.npz``, :mod:`zkprove.formats.npz_key_file`).
 
 Each case is the bytes of a file and fragments its KeyFormatError must
 contain, naming the member (or the archive, for damage to the zip itself).
@@ -24,7 +24,7 @@ from random import Random
 import numpy as np
 
 from zkprove.field import Fq, Fr
-from zkprove.groth16.key_file import _expected_members
+from zkprove.formats.npz_key_file import _expected_members
 
 MEMBER_EDITS = ("missing", "float64", "int32", "uint32", "extra axis", "one row short", "fortran", "above p", "bit flip")
 

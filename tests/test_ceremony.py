@@ -30,7 +30,7 @@ from zkprove.dsl import Circuit, Public, Secret
 from zkprove.field.params import R
 from zkprove.formats.r1cs_file import write_r1cs
 from zkprove.groth16 import ToxicWaste, keys_from_toxic_waste
-from zkprove.groth16.key_file import load_proving_key, save_proving_key
+from zkprove.formats.npz_key_file import load_proving_key, save_proving_key
 from zkprove.groth16.prover import prove
 from zkprove.groth16.qap import QAP
 from zkprove.l1.verifier import verify as l1_verify

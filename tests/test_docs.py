@@ -144,3 +144,29 @@ def test_code_cites_only_docs_that_exist():
             if section:
                 titles = headings.setdefault(page, set(re.findall(r"^#+ (.+)$", doc.read_text(), re.MULTILINE)))
                 assert section in titles, (path, page, section)
+
+
+ONE_PROOF_DOC = ROOT / "docs" / "one_proof.md"
+#: At most this many files on the path of one proof (issue 12: "a path a newcomer can follow").
+MAX_PATH_FILES = 10
+
+
+def path_files(text: str) -> list[str]:
+    """The files of a numbered list whose items begin with a backquoted ``zkprove/...py`` path, in order."""
+    return re.findall(r"^\d+\. `(zkprove/[\w/]+\.py)`", text, re.MULTILINE)
+
+
+def test_the_one_proof_example_proves_and_a_wrong_input_fails():
+    namespace = {"__name__": "one_proof_doc"}
+    (block,) = blocks(ONE_PROOF_DOC.read_text(), "python")
+    exec(compile(block, "docs/one_proof.md", "exec"), namespace)
+    assert namespace["report"].ok and namespace["witness"].public == [35]
+    wrong = namespace["verify"](namespace["vk"], [36], namespace["proof"])
+    assert not wrong.ok and wrong.reason.startswith("pairing check failed")
+
+
+def test_the_path_of_one_proof_is_short_and_the_readme_lists_it_in_order():
+    doc = path_files(ONE_PROOF_DOC.read_text())
+    assert 0 < len(doc) <= MAX_PATH_FILES
+    assert all((ROOT / name).is_file() for name in doc)
+    assert path_files((ROOT / "README.md").read_text()) == doc

@@ -11,6 +11,7 @@ from py_ecc import optimized_bn128 as bn
 from zkprove import groth16
 from zkprove.curve import G1, G2
 from zkprove.field.params import R
+from zkprove.formats.npz_key_file import load_proving_key, save_proving_key
 from zkprove.groth16.fixed_base import fixed_base_mul
 from zkprove.groth16.keys import g1_to_ints, g2_to_ints
 from zkprove.l1.curve import from_py_ecc_g1, from_py_ecc_g2
@@ -74,8 +75,8 @@ def test_key_points_follow_the_definitions(known):
 
 def test_key_file_round_trips_exactly(known, tmp_path):
     cs, pk, vk, _ = known
-    groth16.save_proving_key(pk, tmp_path / "pk.npz")
-    loaded = groth16.load_proving_key(tmp_path / "pk.npz")
+    save_proving_key(pk, tmp_path / "pk.npz")
+    loaded = load_proving_key(tmp_path / "pk.npz")
     assert loaded.vk == vk
     assert (loaded.n_wires, loaded.n_public, loaded.domain_size) == (pk.n_wires, pk.n_public, pk.domain_size)
     for name in ("alpha_g1", "beta_g1", "beta_g2", "delta_g1", "delta_g2",
@@ -116,13 +117,13 @@ def _bump_coefficient(arrays):
 )
 def test_damaged_key_files_are_refused(known, tmp_path, edit, message):
     _, pk, _, _ = known
-    groth16.save_proving_key(pk, tmp_path / "pk.npz")
+    save_proving_key(pk, tmp_path / "pk.npz")
     _rewrite(tmp_path / "pk.npz", tmp_path / "bad.npz", edit)
     with pytest.raises(groth16.KeyFormatError, match=message):
-        groth16.load_proving_key(tmp_path / "bad.npz")
+        load_proving_key(tmp_path / "bad.npz")
 
 
 def test_a_file_that_is_no_key_is_refused(tmp_path):
     (tmp_path / "junk.npz").write_bytes(b"not a zip archive")
     with pytest.raises(groth16.KeyFormatError, match="not a zkprove proving key"):
-        groth16.load_proving_key(tmp_path / "junk.npz")
+        load_proving_key(tmp_path / "junk.npz")

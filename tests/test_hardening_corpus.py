@@ -40,7 +40,8 @@ from zkprove.formats.snarkjs_json import (
     write_public,
     write_verifying_key,
 )
-from zkprove.groth16 import KeyFormatError, load_proving_key, save_proving_key
+from zkprove.formats.npz_key_file import load_proving_key, save_proving_key
+from zkprove.groth16 import KeyFormatError
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -23,7 +23,7 @@ from zkprove.formats.r1cs_file import write_r1cs
 from zkprove.r1cs.system import ConstraintSystem
 from zkprove.timing import StepTimer
 
-from zkprove.groth16.key_file import load_proving_key, save_proving_key
+from zkprove.formats.npz_key_file import load_proving_key, save_proving_key
 from zkprove.groth16.keys import ProvingKey
 from . import phase1, phase2
 from .transcript import Phase1Step, Phase2Step, phase1_bytes, phase2_bytes, read_phase1

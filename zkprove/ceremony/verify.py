@@ -32,7 +32,7 @@ from zkprove.formats.r1cs_file import read_r1cs
 from zkprove.pairing import pairing_check
 from zkprove.timing import StepTimer
 
-from zkprove.groth16.key_file import load_proving_key
+from zkprove.formats.npz_key_file import load_proving_key
 from zkprove.groth16.key_sanity import degenerate_key_error
 from zkprove.groth16.keys import KeyFormatError, ProvingKey
 from . import phase1, phase2

@@ -1,7 +1,7 @@
 """``zkprove setup`` and ``zkprove prove``: Groth16 dev keys and proofs on the command line.
 
 ``zkprove setup TARGET -o DIR`` writes dev keys: ``DIR/proving_key.npz`` (the
-format of :mod:`zkprove.groth16.key_file`), or with ``--zkey``
+format of :mod:`zkprove.formats.npz_key_file`), or with ``--zkey``
 ``DIR/circuit.zkey`` (snarkjs's, in the snarkjs QAP variant), and
 ``DIR/verification_key.json`` (snarkjs's format). ``--ptau pot.ptau`` makes
 the key from that real phase 1 instead, as ``snarkjs groth16 setup`` does
@@ -95,7 +95,8 @@ def setup_command(
 
 def _dev_setup(cs: Any, zkey: bool) -> tuple[Any, Callable[[Path], None]]:
     """Dev keys (snarkjs variant when written as a .zkey) and the function that writes them."""
-    from zkprove.groth16 import ToxicWasteWarning, save_proving_key, setup
+    from zkprove.formats.npz_key_file import save_proving_key
+    from zkprove.groth16 import ToxicWasteWarning, setup
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ToxicWasteWarning)

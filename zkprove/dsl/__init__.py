@@ -5,14 +5,14 @@ their constraint costs, and :mod:`zkprove.dsl.lint` for what the
 under-constrained lint checks.
 """
 
-from ..r1cs.system import UnsatisfiedConstraint
+from ..r1cs.system import UnsatisfiedConstraint, Witness
 from .api import API
 from .circuit import Circuit, gadget
 from .compiler import CompiledCircuit, compile_circuit, evaluate
 from .diagnostics import CircuitError, VarMisuse
 from .inputs import InputError, Public, Record, Secret, Signal, parse_inputs
 from .lint import Finding, UnderConstrained
-from .solver import HintError, Witness
+from .solver import HintError
 from .var import Var
 
 __all__ = [

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ..r1cs.system import ConstraintSystem
+from ..r1cs.system import ConstraintSystem, Witness
 from .builder import Builder
 from .inputs import Public, Secret, Signal, bind, declared, flatten, leaf_names
 from .lint import Finding, UnderConstrained, lint
-from .solver import Solver, Witness
+from .solver import Solver
 from .var import Var
 
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-import zkprove
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(zkprove.__file__)) + os.sep
+#: The zkprove package's folder (this file is zkprove/dsl/diagnostics.py), found without importing the root.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class CircuitError(ValueError):

@@ -60,22 +60,6 @@ class HintInfo:
     location: str
 
 
-@dataclass
-class Witness:
-    """A full assignment of the wires; ``values[0]`` is 1, then the public wires."""
-
-    values: list[int]
-    n_public: int
-
-    @property
-    def public(self) -> list[int]:
-        """The public inputs in wire order, as a verifier receives them."""
-        return self.values[1 : 1 + self.n_public]
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-
 class Solver:
     """Runs the recorded steps on the input values of a compiled circuit."""
 

@@ -8,9 +8,9 @@ mistake is named as what it is.
 from os import PathLike
 from pathlib import Path
 
-from zkprove.groth16.key_file import load_proving_key
 from zkprove.groth16.keys import ProvingKey
 
+from .npz_key_file import load_proving_key
 from .zkey_file import read_zkey
 
 #: First bytes of the proving-key files, and of the files most often passed in their place.

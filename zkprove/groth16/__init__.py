@@ -4,7 +4,8 @@
 ``prove(pk, witness)`` makes a proof, and :func:`zkprove.l1.verifier.verify`
 checks it as the L1 contract would. Modules, one per phase as in arkworks'
 ark-groth16: :mod:`.data` (proof, verifying key), :mod:`.qap` (R1CS to QAP),
-:mod:`.keys` (proving key), :mod:`.key_file` (its file),
+:mod:`.keys` (proving key; its file is
+:mod:`zkprove.formats.npz_key_file`),
 :mod:`.key_sanity` (forgeable verifying keys), :mod:`.fixed_base`, :mod:`.generator`
 (the dev setup; not named ``setup``, which would shadow the function
 :func:`setup` on this package once loaded), :mod:`.prover`.
@@ -19,7 +20,7 @@ from typing import Any
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY, Fq2, Proof, VerifyingKey
 
 _LAZY = {
-    "KeyFormatError": "keys", "ProvingKey": "keys", "load_proving_key": "key_file", "save_proving_key": "key_file",
+    "KeyFormatError": "keys", "ProvingKey": "keys",
     "WrongKey": "prover", "prove": "prover", "require_key_for": "prover",
     "QAP": "qap", "domain_size": "qap",
     "ToxicWaste": "generator", "ToxicWasteWarning": "generator", "keys_from_toxic_waste": "generator",
@@ -28,8 +29,8 @@ _LAZY = {
 
 __all__ = [
     "G1", "G1_INFINITY", "G2", "G2_INFINITY", "QAP", "Fq2", "KeyFormatError", "Proof", "ProvingKey", "ToxicWaste",
-    "ToxicWasteWarning", "VerifyingKey", "WrongKey", "domain_size", "keys_from_toxic_waste", "load_proving_key",
-    "prove", "require_key_for", "save_proving_key", "setup",
+    "ToxicWasteWarning", "VerifyingKey", "WrongKey", "domain_size", "keys_from_toxic_waste", "prove",
+    "require_key_for", "setup",
 ]
 
 

@@ -32,7 +32,7 @@ it and reduces it with it, so proving needs nothing but key and witness, and
 ``key.qap.digest`` names the constraint system the key was made for.
 
 The key's file format, and the checks on reading one, are in
-:mod:`zkprove.groth16.key_file`; the points are validated (on curve, G2
+:mod:`zkprove.formats.npz_key_file`; the points are validated (on curve, G2
 subgroup) once, when the prover first prepares its MSM bases
 (:meth:`ProvingKey.msm_bases`).
 """

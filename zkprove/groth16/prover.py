@@ -45,10 +45,9 @@ from zkprove.curve import G1, G2, Group, scalar_limbs
 from zkprove.curve import points as pt
 from zkprove.curve.field_ops import load
 from zkprove.curve.kernels import load_affine, store_affine
-from zkprove.dsl.solver import Witness
 from zkprove.field import Fr
 from zkprove.field.params import R
-from zkprove.r1cs.system import ConstraintSystem, UnsatisfiedConstraint
+from zkprove.r1cs.system import ConstraintSystem, UnsatisfiedConstraint, Witness
 from zkprove.timing import StepTimer
 
 from .data import Proof
@@ -71,7 +70,7 @@ def prove(
     rng: Random | None = None,
     timer: StepTimer | None = None,
 ) -> Proof:
-    """A Groth16 proof that ``witness`` (a DSL Witness or all wire values, wire 0 first) satisfies
+    """A Groth16 proof that ``witness`` (a :class:`~zkprove.r1cs.system.Witness` or all wire values, wire 0 first) satisfies
     the constraint system ``pk`` was made for.
 
     ``cs``, optional: that constraint system, which makes a violated

@@ -140,3 +140,24 @@ class ConstraintSystem:
         names = [self.wire_name(w) + ("" if values is None else f"={values[w]}") for w in wires]
         parts.append("signals " + ", ".join(names))
         return "; ".join(parts)
+
+
+@dataclass
+class Witness:
+    """A full assignment of the wires, what a prover takes; ``values[0]`` is 1, then the public wires.
+
+    The DSL's solver returns one; the Groth16 prover takes it or any plain
+    sequence of wire values, as arkworks' prover takes the full assignment
+    and knows nothing of the frontend that made it.
+    """
+
+    values: list[int]
+    n_public: int
+
+    @property
+    def public(self) -> list[int]:
+        """The public inputs in wire order, as a verifier receives them."""
+        return self.values[1 : 1 + self.n_public]
+
+    def __len__(self) -> int:
+        return len(self.values)

@@ -64,12 +64,12 @@ import numpy as np
 from zkprove.curve import G1, G2
 from zkprove.field import Fq
 from zkprove.field import arrays as field_arrays
-from zkprove.formats.bounded_json import parse_json
+from zkprove.groth16.data import VerifyingKey
+from zkprove.groth16.key_sanity import degenerate_key_error
+from zkprove.groth16.keys import KeyFormatError, ProvingKey, g1_array, g1_to_ints, g2_array, g2_to_ints
+from zkprove.groth16.qap import QAP, Matrix
 
-from .data import VerifyingKey
-from .key_sanity import degenerate_key_error
-from .keys import KeyFormatError, ProvingKey, g1_array, g1_to_ints, g2_array, g2_to_ints
-from .qap import QAP, Matrix
+from .bounded_json import parse_json
 
 FORMAT = "zkprove-groth16-proving-key"
 VERSION = 1
