@@ -39,7 +39,8 @@ def reaches_into(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def test_no_module_touches_another_objects_private_state():
-    offenders = [f"{path.relative_to(ROOT)}:{line} {access}" for path, tree in modules() for line, access in reaches_into(tree)]
+    offenders = [f"{path.relative_to(ROOT)}:{line} {access}"
+                 for path, tree in modules() for line, access in reaches_into(tree)]
     assert offenders == []
 
 

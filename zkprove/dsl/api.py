@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+
 from ..field.params import R
 from .builder import Builder
 from .diagnostics import CircuitError, user_location
@@ -49,8 +50,8 @@ class API:
     def builder(self) -> Builder:
         """The tracer behind this API: the compiler freezes it and the lint reads it.
 
-        A circuit needs only the API's calls (gnark's ``api.Compiler()``, kept
-        out of the way the same way).
+        Like gnark's ``api.Compiler()``, it is there for tools; a circuit needs
+        only the API's calls.
         """
         return self._b
 

@@ -8,9 +8,9 @@ Python object, which is what keeps 2^20 constraints within memory and time.
 It also keeps the facts the lint needs: which constraints define a wire,
 which wires came from hints, known bit ranges and pending range obligations.
 
-The builder sits behind the :class:`~zkprove.dsl.api.API`, which owns it
-(gnark's ``frontend.Compiler`` behind its ``frontend.API``). It works on
-linear combinations (``Terms``) and wire indices only and knows nothing of
+The builder sits behind the :class:`~zkprove.dsl.api.API`, which owns it, as
+gnark's constraint-system builder sits behind its ``frontend.API``. It works
+on linear combinations (``Terms``) and wire indices only and knows nothing of
 Vars: what it makes it returns as terms or wires, and the API wraps them.
 """
 

@@ -76,7 +76,7 @@ class CompiledCircuit(ConstraintSystem):
         return Witness(self.solver.run(self, flat), self.n_public)
 
 
-def input_vars(api: API, name: str, spec: Signal) -> Any:
+def _input_vars(api: API, name: str, spec: Signal) -> Any:
     """New input wires for the input ``name`` of shape ``spec``, as Vars of ``api`` in that shape."""
     builder = api.builder
 
@@ -98,7 +98,7 @@ def trace(api: API, circuit: Any) -> tuple[list[tuple[str, Signal]], int, int]:
     for group in (publics, secrets):
         start = api.builder.n_wires
         for name, spec in group:
-            setattr(bound, name, input_vars(api, name, spec))
+            setattr(bound, name, _input_vars(api, name, spec))
         counts.append(api.builder.n_wires - start)
     bound.define(api)
     return publics + secrets, counts[0], counts[1]
@@ -152,7 +152,7 @@ def evaluate(gadget: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     for i, arg in enumerate(args):
         spec = Secret(*_shape(arg))
         flatten(spec, arg, f"arg{i}", values)
-        bound_args.append(input_vars(api, f"arg{i}", spec))
+        bound_args.append(_input_vars(api, f"arg{i}", spec))
     result = gadget(api, *bound_args, **kwargs)
     builder = api.builder
     cs = CompiledCircuit(**freeze(builder, 0, len(values)), solver=Solver(builder.steps, builder.hint_infos))
