@@ -2,18 +2,16 @@
 
 from collections.abc import Callable
 
-from zkprove.dsl import Var
-from zkprove.dsl.builder import Builder
+from zkprove.dsl import API, Var
 from zkprove.dsl.compiler import CompiledCircuit
 from zkprove.dsl.solver import HINT
 
 
 def cost(fn: Callable, n_inputs: int = 1) -> int:
     """Constraints that ``fn(api, *vars)`` adds on ``n_inputs`` fresh non-constant wires."""
-    builder = Builder()
-    xs = [Var({builder.new_wire(f"x{i}"): 1}, builder) for i in range(n_inputs)]
-    fn(builder.api, *xs)
-    return builder.n_constraints
+    api = API()
+    fn(api, *[Var({api.builder.new_wire(f"x{i}"): 1}, api) for i in range(n_inputs)])
+    return api.builder.n_constraints
 
 
 def tamper_hint(cs: CompiledCircuit, name: str, fn: Callable, occurrence: int | None = None) -> None:

@@ -6,20 +6,22 @@ R1CS constraints and when the resulting system cannot be satisfied. Costs
 assume non-constant operands; constants fold at compile time and cost
 nothing (an assertion on constants that fails raises :class:`CircuitError`).
 Every argument may be a :class:`Var` or a Python int (taken mod r).
+
+The API is the one object a circuit sees. It owns the :class:`Builder`
+that records the constraints (gnark's frontend.API in front of its
+builder): the builder returns terms and wires, the API turns them into
+Vars that hold the API itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from ..field.params import R
+from .builder import Builder
 from .diagnostics import CircuitError, user_location
 from .var import Operand, Terms, Var, const_terms, is_const, lc_add, lc_scale
-
-if TYPE_CHECKING:
-    from .builder import Builder
 
 #: Widest value ``to_bits`` accepts: 2^253 < r, so an n-bit decomposition is unique.
 MAX_BITS = 253
@@ -41,21 +43,30 @@ def _low_bits(count: int) -> Callable[[int], list[int]]:
 class API:
     """Builds constraints for the circuit being compiled; see the module docstring."""
 
-    def __init__(self, builder: Builder):
-        self._b = builder
+    def __init__(self) -> None:
+        self._b = Builder()
+
+    @property
+    def builder(self) -> Builder:
+        """The tracer behind this API: the compiler freezes it and the lint reads it.
+
+        Like gnark's ``api.Compiler()``, it is there for tools; a circuit needs
+        only the API's calls.
+        """
+        return self._b
 
     def _t(self, x: Operand) -> Terms:
         if isinstance(x, Var):
-            return x._terms()
+            return x.use()
         if isinstance(x, int):
             return const_terms(x)
         raise TypeError(f"expected a circuit Var or an int, got {type(x).__name__}")
 
     def _var(self, t: Terms, is_bool: bool = False) -> Var:
-        return Var(t, self._b, is_bool)
+        return Var(t, self, is_bool)
 
     def _known_bool(self, x: Operand, t: Terms) -> bool:
-        if isinstance(x, Var) and x._bool:
+        if isinstance(x, Var) and x.is_bool:
             return True
         bound = self._b.bound(t)
         return bound is not None and bound <= 1
@@ -89,28 +100,24 @@ class API:
         folds into that assertion: ``api.assert_equal(x * y, z)`` is one
         constraint, like circom's ``x * y === z``.
         """
-        if not more and a.__class__ is Var and b.__class__ is Var and not (a._bool or b._bool):
-            ta, tb = a._terms(), b._terms()  # fast path: the common product of two Vars
+        if not more and a.__class__ is Var and b.__class__ is Var and not (a.is_bool or b.is_bool):
+            ta, tb = a.use(), b.use()  # fast path: the common product of two Vars
             if not (is_const(ta) or is_const(tb)):
-                return self._b.product(ta, tb)
+                return Var(self._b.product(ta, tb), self, fresh=True)
         operands = (a, b, *more)
-        is_bool = all(x._bool if isinstance(x, Var) else x in (0, 1) for x in operands)
-        acc: Var | Terms = self._t(a)
+        is_bool = all(x.is_bool if isinstance(x, Var) else x in (0, 1) for x in operands)
+        acc, fresh = self._t(a), False
         for x in operands[1:]:
             t = self._t(x)
-            left = acc._terms() if isinstance(acc, Var) else acc
             if is_const(t):
-                acc = lc_scale(left, t.get(0, 0))
-            elif is_const(left):
-                acc = lc_scale(t, left.get(0, 0))
+                acc, fresh = lc_scale(acc, t.get(0, 0)), False
+            elif is_const(acc):
+                acc, fresh = lc_scale(t, acc.get(0, 0)), False
             else:
-                acc = self._b.product(left, t)
-        if isinstance(acc, Var):
-            if is_bool:
-                acc._bool = True
-                self._b.note_range(acc._lc, 1)
-            return acc
-        return self._var(acc, is_bool)
+                acc, fresh = self._b.product(acc, t), True
+        if fresh and is_bool:
+            self._b.note_range(acc, 1)
+        return Var(acc, self, is_bool, fresh)
 
     def div(self, a: Operand, b: Operand) -> Var:
         """``a / b``. By a constant: free. Otherwise :meth:`inverse` then :meth:`mul`:
@@ -150,8 +157,11 @@ class API:
         Unsatisfiable when the values differ.
         """
         for x, y in ((a, b), (b, a)):
-            if isinstance(x, Var) and x._fresh and self._b.fold_product(x, self._t(y)):
-                return
+            if isinstance(x, Var) and x.is_fresh:
+                folded = self._b.fold_product(x.terms, self._t(y))
+                if folded is not None:
+                    x.rebind(folded)
+                    return
         d = lc_add(self._t(a), self._t(b), -1)
         if not d:
             return
@@ -182,7 +192,7 @@ class API:
             self._b.check(t, lc_add(t, _BOOL_B), {})
         self._b.note_range(t, 1)
         if isinstance(x, Var):
-            x._bool = True
+            x.mark_bool()
 
     def assert_in_range(self, x: Operand, n: int) -> None:
         """``0 <= x < 2^n`` as integers. n constraints (a :meth:`to_bits`); free when the
@@ -226,7 +236,7 @@ class API:
             top = lc_scale(top, pow(1 << (n - 1), -1, R))
             for w in low:
                 b.check({w: 1}, {w: 1, 0: R - 1}, {})
-                b.range_bits[w] = 1
+                b.note_range({w: 1}, 1)
             b.check(top, lc_add(top, _BOOL_B), {})
         b.note_range(t, n)
         b.note_range(top, 1)
@@ -260,7 +270,7 @@ class API:
             (inv,) = b.hint(_inverse_or_zero, [t], 1, trusted=True)
             out = b.define(t, {inv: 1}, {0: 1}, R - 1)
             b.check(t, {out: 1}, {})
-        b.range_bits[out] = 1
+        b.note_range({out: 1}, 1)
         return self._var({out: 1}, True)
 
     def is_equal(self, a: Operand, b: Operand) -> Var:
@@ -291,7 +301,7 @@ class API:
             out = bld.define(c, d, lc_scale(tb, -1), 1)
         bounds = bld.bound(ta), bld.bound(tb)
         if None not in bounds:
-            bld.range_bits[out] = max(bounds).bit_length()
+            bld.note_range({out: 1}, max(bounds).bit_length())
         return self._var({out: 1}, is_bool)
 
     def less_than(self, a: Operand, b: Operand, n: int) -> Var:

@@ -7,6 +7,11 @@ id into a compact array. Nothing per constraint outlives the call as a
 Python object, which is what keeps 2^20 constraints within memory and time.
 It also keeps the facts the lint needs: which constraints define a wire,
 which wires came from hints, known bit ranges and pending range obligations.
+
+The builder sits behind the :class:`~zkprove.dsl.api.API`, which owns it, as
+gnark's constraint-system builder sits behind its ``frontend.API``. It works
+on linear combinations (``Terms``) and wire indices only and knows nothing of
+Vars: what it makes it returns as terms or wires, and the API wraps them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import numpy as np
 from ..r1cs.system import SparseMatrix
 from . import solver as sv
 from .diagnostics import OriginTable
-from .var import Terms, Var, lc_add
+from .var import Terms, lc_add
 
 ROOT_LABEL = "main"
 
@@ -74,9 +79,6 @@ class Builder:
     """Accumulates one circuit's constraints, solver steps and lint facts."""
 
     def __init__(self) -> None:
-        from .api import API
-
-        self.api = API(self)
         self.n_wires = 1
         self.rows = (_Rows(), _Rows(), _Rows())
         self.defines = array("q")  # per constraint: the wire it defines, or -1 for a check
@@ -86,7 +88,7 @@ class Builder:
         self.names: dict[int, str] = {0: "one"}
         self.hints: list[HintRecord] = []
         self.hint_infos: list[sv.HintInfo] = []
-        self.range_bits: dict[int, int] = {}
+        self._range_bits: dict[int, int] = {}  # wire -> n: the wire is known to be < 2^n
         self.obligations: list[RangeObligation] = []
         self.label = ROOT_LABEL
         self._api_depth = 0
@@ -148,12 +150,12 @@ class Builder:
         self.steps.append((sv.CHECK, index, sv.encode(a), sv.encode(b), sv.encode(c)))
         return index
 
-    def product(self, a: Terms, b: Terms) -> Var:
-        """A new wire ``out = a*b``: one constraint, solved by construction."""
+    def product(self, a: Terms, b: Terms) -> Terms:
+        """A new wire ``out = a*b``: one constraint, solved by construction. Returns ``{out: 1}``."""
         out = self.new_wire()
         self.constrain(a, b, {out: 1}, out)
         self.steps.append((sv.MUL, out, sv.encode(a), sv.encode(b)))
-        return Var({out: 1}, self, fresh=True)
+        return {out: 1}
 
     def define(self, a: Terms, b: Terms, rest: Terms, k: int) -> int:
         """A new wire ``out`` with ``a*b = rest + k*out`` (k != 0), solved by construction."""
@@ -162,20 +164,21 @@ class Builder:
         self.steps.append((sv.DEF, out, sv.encode(a), sv.encode(b), sv.encode(rest), pow(k, -1, sv.R)))
         return out
 
-    def fold_product(self, product: Var, other: Terms) -> bool:
+    def fold_product(self, product: Terms, other: Terms) -> Terms | None:
         """Turn a fresh, unused product ``w = a*b`` followed by ``w == other`` into ``a*b = other``.
 
-        Only the most recent wire, constraint and step qualify, and only if the
-        product's Var was never used, so no other constraint can mention it.
-        Saves the constraint ``assert_equal`` would add (circom's ``a*b === c``).
+        ``product`` is the ``{w: 1}`` that :meth:`product` returned, and the
+        caller vouches that nothing has used it since. Only the most recent
+        wire, constraint and step qualify. Saves the constraint
+        ``assert_equal`` would add (circom's ``a*b === c``). Returns the terms
+        that now stand for the product (a copy of ``other``; wire ``w`` is
+        gone), or None when the product cannot fold and nothing changed.
         """
-        if not product._fresh:
-            return False
-        (w,) = product._lc
+        (w,) = product
         last = self.steps[-1]
         if not (w == self.n_wires - 1 and self.defines and self.defines[-1] == w
                 and last[0] == sv.MUL and last[1] == w and w not in other):
-            return False
+            return None
         index = self.n_constraints - 1
         self.rows[2].pop()
         self.rows[2].append(other)
@@ -183,8 +186,7 @@ class Builder:
         self.origin_index[-1] = self.origins.current(self.label)
         self.steps[-1] = (sv.CHECK, index, last[2], last[3], sv.encode(other))
         self.n_wires -= 1
-        product._lc, product._fresh = dict(other), False
-        return True
+        return dict(other)
 
     # -- hints ------------------------------------------------------------
 
@@ -216,18 +218,21 @@ class Builder:
             if w == 0:
                 total += c
             else:
-                bits = self.range_bits.get(w)
+                bits = self._range_bits.get(w)
                 if bits is None:
                     return None
                 total += c * ((1 << bits) - 1)
         return total if total < sv.R else None
 
     def note_range(self, t: Terms, bits: int) -> None:
-        """Record ``t < 2^bits`` when ``t`` is a single wire (the fact the lint can use)."""
+        """Record ``t < 2^bits`` when ``t`` is a single wire (the fact the lint can use).
+
+        The only writer of range facts; a wire keeps the tightest range noted.
+        """
         if len(t) == 1:
             ((w, c),) = t.items()
             if w and c == 1:
-                self.range_bits[w] = min(bits, self.range_bits.get(w, bits))
+                self._range_bits[w] = min(bits, self._range_bits.get(w, bits))
 
     def oblige(self, t: Terms, bits: int, what: str) -> None:
         """Require, at the end of compilation, that ``t < 2^bits`` follows from range facts."""

@@ -1,8 +1,9 @@
 """Compiling a circuit: trace ``define`` once, freeze the system, lint it.
 
-``compile_circuit`` allocates the input wires (wire 0 = 1, public inputs,
-secret inputs), binds Vars onto a copy of the circuit object, runs
-``define(api)``, turns the builder's buffers into a :class:`CompiledCircuit`
+``compile_circuit`` makes an :class:`API`, allocates the input wires on the
+builder behind it (wire 0 = 1, public inputs, secret inputs), binds Vars
+onto a copy of the circuit object, runs ``define(api)``, turns the builder's
+buffers into a :class:`CompiledCircuit`
 (a :class:`ConstraintSystem` plus its witness solver) and runs the
 under-constrained lint.
 """
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..r1cs.system import ConstraintSystem, Witness
+from .api import API
 from .builder import Builder
 from .inputs import Public, Secret, Signal, bind, declared, flatten, leaf_names
 from .lint import Finding, UnderConstrained, lint
@@ -74,16 +76,19 @@ class CompiledCircuit(ConstraintSystem):
         return Witness(self.solver.run(self, flat), self.n_public)
 
 
-def _input_vars(builder: Builder, name: str, spec: Signal) -> Any:
+def _input_vars(api: API, name: str, spec: Signal) -> Any:
+    """New input wires for the input ``name`` of shape ``spec``, as Vars of ``api`` in that shape."""
+    builder = api.builder
+
     def leaves() -> Iterator[Var]:
         for leaf in leaf_names(spec, name):
-            yield Var({builder.new_wire(leaf): 1}, builder)
+            yield Var({builder.new_wire(leaf): 1}, api)
 
     return bind(spec, leaves())
 
 
-def trace(builder: Builder, circuit: Any) -> tuple[list[tuple[str, Signal]], int, int]:
-    """Allocate input wires on ``builder`` and run ``define`` on a bound copy of ``circuit``.
+def trace(api: API, circuit: Any) -> tuple[list[tuple[str, Signal]], int, int]:
+    """Allocate input wires behind ``api`` and run ``define`` on a bound copy of ``circuit``.
 
     Returns the inputs in wire order and the counts of public and secret wires.
     """
@@ -91,11 +96,11 @@ def trace(builder: Builder, circuit: Any) -> tuple[list[tuple[str, Signal]], int
     bound = copy.copy(circuit)
     counts = []
     for group in (publics, secrets):
-        start = builder.n_wires
+        start = api.builder.n_wires
         for name, spec in group:
-            setattr(bound, name, _input_vars(builder, name, spec))
-        counts.append(builder.n_wires - start)
-    bound.define(builder.api)
+            setattr(bound, name, _input_vars(api, name, spec))
+        counts.append(api.builder.n_wires - start)
+    bound.define(api)
     return publics + secrets, counts[0], counts[1]
 
 
@@ -112,8 +117,9 @@ def freeze(builder: Builder, n_pub_in: int, n_prv_in: int) -> dict[str, Any]:
 
 def compile_circuit(circuit: Any, strict: bool = True) -> CompiledCircuit:
     """Compile a circuit instance; see :meth:`Circuit.compile`."""
-    builder = Builder()
-    inputs, n_pub, n_prv = trace(builder, circuit)
+    api = API()
+    inputs, n_pub, n_prv = trace(api, circuit)
+    builder = api.builder
     cs = CompiledCircuit(
         **freeze(builder, n_pub, n_prv),
         solver=Solver(builder.steps, builder.hint_infos),
@@ -140,20 +146,21 @@ def evaluate(gadget: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     shape. The gadget's constraints are checked, so a failing one raises
     :class:`UnsatisfiedConstraint`; the lint is not run.
     """
-    builder = Builder()
+    api = API()
     values: list[int] = []
     bound_args = []
     for i, arg in enumerate(args):
         spec = Secret(*_shape(arg))
         flatten(spec, arg, f"arg{i}", values)
-        bound_args.append(_input_vars(builder, f"arg{i}", spec))
-    result = gadget(builder.api, *bound_args, **kwargs)
+        bound_args.append(_input_vars(api, f"arg{i}", spec))
+    result = gadget(api, *bound_args, **kwargs)
+    builder = api.builder
     cs = CompiledCircuit(**freeze(builder, 0, len(values)), solver=Solver(builder.steps, builder.hint_infos))
     z = cs.solver.run(cs, values)
 
     def read(value: Any) -> Any:
         if isinstance(value, Var):
-            return sum(z[w] * c for w, c in value._lc.items()) % cs.prime
+            return sum(z[w] * c for w, c in value.terms.items()) % cs.prime
         if isinstance(value, (list, tuple)):
             return type(value)(read(v) for v in value)
         return value

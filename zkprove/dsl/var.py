@@ -4,7 +4,13 @@ A :class:`Var` is a linear combination ``sum c_i * w_i`` over Fr held as a
 small ``{wire: coefficient}`` dict (wire 0 is the constant 1, coefficients are
 in [1, r)). Additions, subtractions, negations and multiplications by
 constants fold into a new dict and never become constraints; only a product
-of two non-constant Vars asks the builder for one constraint.
+of two non-constant Vars asks the API for one constraint.
+
+A Var holds the :class:`API` that made it, as gnark's frontend variables go
+through its ``frontend.API``, never the builder behind it. Its state is its
+own: the API reads it through :attr:`Var.terms`, :attr:`Var.is_bool`,
+:attr:`Var.is_fresh` and :meth:`Var.use`, and changes it only through
+:meth:`Var.mark_bool` and :meth:`Var.rebind`.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from ..field.params import R
 from .diagnostics import VarMisuse, user_location
 
 if TYPE_CHECKING:
-    from .builder import Builder
+    from .api import API
 
 Terms = dict[int, int]
 Operand = Union["Var", int]
@@ -76,21 +82,47 @@ class Var:
     with ``api.select``. Vars hash by identity.
     """
 
-    __slots__ = ("_lc", "_b", "_bool", "_fresh")
+    __slots__ = ("_lc", "_api", "_bool", "_fresh")
 
-    def __init__(self, lc: Terms, builder: Builder, is_bool: bool = False, fresh: bool = False):
+    def __init__(self, lc: Terms, api: API, is_bool: bool = False, fresh: bool = False):
         self._lc = lc
-        self._b = builder
+        self._api = api
         self._bool = is_bool  # known to be 0 or 1 (constrained or constant)
         self._fresh = fresh  # a just-made product wire nobody has used yet
 
-    def _terms(self) -> Terms:
+    @property
+    def terms(self) -> Terms:
+        """The linear combination, read without using the Var (to evaluate or print it)."""
+        return self._lc
+
+    @property
+    def is_bool(self) -> bool:
+        """Known to be 0 or 1: a bit, a checked boolean, a boolean constant, ``1 - b``."""
+        return self._bool
+
+    @property
+    def is_fresh(self) -> bool:
+        """A product wire just made and not used since: :meth:`API.assert_equal` may fold it."""
+        return self._fresh
+
+    def use(self) -> Terms:
+        """The linear combination, to build on: from now on the Var is no longer fresh."""
         self._fresh = False
         return self._lc
 
+    def mark_bool(self) -> None:
+        """Record that a constraint (or the product of booleans) makes this Var 0 or 1."""
+        self._bool = True
+
+    def rebind(self, lc: Terms) -> None:
+        """Stand for ``lc`` from now on: the builder folded this fresh product into an
+        assertion that it equals ``lc`` (see ``Builder.fold_product``), removing its wire.
+        """
+        self._lc, self._fresh = lc, False
+
     def _coerce(self, other: Operand) -> Terms:
         if isinstance(other, Var):
-            return other._terms()
+            return other.use()
         if isinstance(other, int):
             return const_terms(other)
         return NotImplemented
@@ -99,7 +131,7 @@ class Var:
         t = self._coerce(other)
         if t is NotImplemented:
             return NotImplemented
-        return Var(lc_add(self._terms(), t), self._b)
+        return Var(lc_add(self.use(), t), self._api)
 
     __radd__ = __add__
 
@@ -107,29 +139,29 @@ class Var:
         t = self._coerce(other)
         if t is NotImplemented:
             return NotImplemented
-        return Var(lc_add(self._terms(), t, -1), self._b)
+        return Var(lc_add(self.use(), t, -1), self._api)
 
     def __rsub__(self, other: Operand) -> Var:
         t = self._coerce(other)
         if t is NotImplemented:
             return NotImplemented
         is_bool = self._bool and t == {0: 1}  # 1 - b stays boolean
-        return Var(lc_add(t, self._terms(), -1), self._b, is_bool)
+        return Var(lc_add(t, self.use(), -1), self._api, is_bool)
 
     def __neg__(self) -> Var:
-        return Var(lc_scale(self._terms(), -1), self._b)
+        return Var(lc_scale(self.use(), -1), self._api)
 
     def __mul__(self, other: Operand) -> Var:
         if not isinstance(other, (Var, int)):
             return NotImplemented
-        return self._b.api.mul(self, other)
+        return self._api.mul(self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Operand) -> Var:
         if not isinstance(other, (Var, int)):
             return NotImplemented
-        return self._b.api.div(self, other)
+        return self._api.div(self, other)
 
     def __pow__(self, exponent: int) -> Var:
         """Square-and-multiply: ``x**5`` is 3 constraints (x², x⁴, x⁵)."""
@@ -138,10 +170,10 @@ class Var:
         result, base = None, self
         while exponent:
             if exponent & 1:
-                result = base if result is None else self._b.api.mul(result, base)
+                result = base if result is None else self._api.mul(result, base)
             exponent >>= 1
             if exponent:
-                base = self._b.api.mul(base, base)
+                base = self._api.mul(base, base)
         return result
 
     def __bool__(self) -> bool:
@@ -176,5 +208,5 @@ class Var:
     __hash__ = object.__hash__  # by identity: Vars stay usable as dict keys and set members
 
     def __repr__(self) -> str:
-        body = " + ".join(f"{c}*{self._b.wire_name(w)}" for w, c in sorted(self._lc.items())) or "0"
+        body = " + ".join(f"{c}*{self._api.builder.wire_name(w)}" for w, c in sorted(self._lc.items())) or "0"
         return f"Var({body})"
