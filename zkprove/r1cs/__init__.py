@@ -1,5 +1,5 @@
 """Rank-1 constraint systems: the compiled form of a circuit."""
 
-from .system import ConstraintSystem, SparseMatrix, UnsatisfiedConstraint
+from .system import ConstraintSystem, SparseMatrix, UnsatisfiedConstraint, first_unsatisfied
 
-__all__ = ["ConstraintSystem", "SparseMatrix", "UnsatisfiedConstraint"]
+__all__ = ["ConstraintSystem", "SparseMatrix", "UnsatisfiedConstraint", "first_unsatisfied"]
