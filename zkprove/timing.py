@@ -17,7 +17,9 @@ Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
-def warm_then_time(prove: Callable[[Job], Result], warmup: Job, jobs: Iterable[Job]) -> tuple[list[Result], list[float]]:
+def warm_then_time(
+    prove: Callable[[Job], Result], warmup: Job, jobs: Iterable[Job]
+) -> tuple[list[Result], list[float]]:
     """Call ``prove(warmup)`` once untimed, then time ``prove(job)`` for each job: (results, seconds each).
 
     The untimed call pays what only a process's first proof under a key

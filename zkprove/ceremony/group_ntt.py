@@ -33,7 +33,6 @@ from zkprove.poly import EvaluationDomain
 from zkprove.poly.ntt import bit_reversed_indices
 
 
-
 @njit(cache=True)
 def _butterflies(src, twiddles, out, half, lo, hi):
     """Butterflies lo..hi-1 of the stage whose pairs are ``half`` rows apart."""

@@ -17,7 +17,6 @@ from . import points as pt
 from .field_ops import finv, fis_zero, fmul, fone_like, load, store
 
 
-
 @njit(cache=True)
 def load_affine(arr, i):
     """Row i of an affine array as an ``(x, y)`` tuple."""

@@ -23,7 +23,6 @@ from zkprove.field.chunks import CHUNKS, chunk_start
 from zkprove.field.params import R
 
 
-
 @njit(cache=True)
 def _combine_outputs(bases, indptr, base_index, scalars, negate, out, lo, hi):
     for k in range(lo, hi):

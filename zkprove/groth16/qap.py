@@ -59,7 +59,6 @@ from zkprove.r1cs.system import ConstraintSystem, SparseMatrix
 from zkprove.timing import StepTimer
 
 
-
 def domain_size(n_constraints: int, n_public: int) -> int:
     """2^ceil(log2(m + n_public + 1)): room for the constraints plus snarkjs's public-input rows."""
     rows = n_constraints + n_public + 1
