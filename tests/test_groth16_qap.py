@@ -4,7 +4,7 @@ from random import Random
 
 import numpy as np
 import pytest
-from groth16_circuits import INPUTS, Cubic, ThreePublic
+from helpers.circuits import INPUTS, Cubic, ThreePublic
 
 from zkprove.field import Fr
 from zkprove.field.params import R
