@@ -4,10 +4,11 @@
   session (tests that use it carry ``node_marks("snarkjs")``, so they skip
   before it is made when node is absent);
 * ``ray_cluster``: one local multi-node Ray for the cluster tests, started once
-  per module, not per test (docs/architecture.md, section "Ray on a small
-  machine"): a ``ray.cluster_utils.Cluster`` with a 2-CPU head; the
-  node-failure test adds a node and removes it. Fast health checks make a
-  removed node dead in about a second instead of fourteen.
+  per module, not per test
+  (docs/architecture.md, section "Ray on a small machine"):
+  a ``ray.cluster_utils.Cluster`` with a 2-CPU head; the node-failure test
+  adds a node and removes it. Fast health checks make a removed node dead in
+  about a second instead of fourteen.
 """
 
 import os
