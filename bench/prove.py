@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from zkprove.timing import StepTimer
+from zkprove.timing import StepTimer, warm_then_time
 
 from .rows import Row
 
@@ -118,10 +118,8 @@ def _bench_one(family: str, size: int, repeats: int, rapidsnark: Path | None, wi
     files = {name: folder / name for name in ("c.zkey", "w.wtns", "vk.json")}
     write_zkey(files["c.zkey"], ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query))))
     write_wtns(witness.values, files["w.wtns"])
-    groth16.prove(pk, witness.values)  # warm-up: JIT cache load, MSM bases validated once per key
     timers = [StepTimer() for _ in range(repeats)]
-    for timer in timers:
-        groth16.prove(pk, witness.values, timer=timer)
+    warm_then_time(lambda timer: groth16.prove(pk, witness.values, timer=timer), StepTimer(), timers)
     ours = _prove_command(folder, "zkprove", [sys.executable, "-m", "zkprove", "prove"], files, vk, witness.public,
                           with_snarkjs)
     theirs = _prove_command(folder, "rapidsnark", [rapidsnark], files, vk, witness.public, False) if rapidsnark else None

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from dsl_helpers import tamper_hint
+from helpers.dsl import tamper_hint
 
 from zkprove import Circuit, Public, Secret
 from zkprove.dsl import UnsatisfiedConstraint, evaluate

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from node_tools import compile_circom, node_marks, r1cs_info, snarkjs
+from helpers.node import compile_circom, node_marks, r1cs_info, snarkjs
 from test_merkle import Member
 from test_poseidon import HashCheck
 

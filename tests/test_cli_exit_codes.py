@@ -5,7 +5,7 @@ from random import Random
 
 import numpy as np
 import pytest
-from groth16_simulator import Trapdoor
+from helpers.simulator import Trapdoor
 from typer.testing import CliRunner
 
 import zkprove.cli.l1 as cli_l1
@@ -61,7 +61,7 @@ def test_outputs_are_checked_before_the_work(tmp_path):
     assert refused.exit_code == EXIT_UNUSABLE and "--force" in refused.output and sol.read_text() == "keep me"
     assert runner.invoke(app, [*export, str(sol), "--force"]).exit_code == 0 and "contract" in sol.read_text()
     (tmp_path / "file").write_text("")
-    setup = runner.invoke(app, ["setup", "groth16_circuits:Cubic", "-o", str(tmp_path / "file")])
+    setup = runner.invoke(app, ["setup", "helpers.circuits:Cubic", "-o", str(tmp_path / "file")])
     assert setup.exit_code == EXIT_UNUSABLE and "not a folder" in setup.output
 
 

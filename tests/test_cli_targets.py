@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from node_tools import requires_node, snarkjs
+from helpers.node import requires_node, snarkjs
 from typer.testing import CliRunner
 
 import zkprove
@@ -189,7 +189,7 @@ COMMANDS_READING_A_FILE = {
     "setup": lambda f, t: ["setup", f, "-o", t / "keys"],
     "prove --pk": lambda f, t: ["prove", "--pk", f, "--witness", t / "w.wtns", "-o", t / "p.json", "--public",
                                 t / "q.json"],
-    "wtns calculate": lambda f, t: ["wtns", "calculate", "groth16_circuits:Cubic", f, "-o", t / "o.wtns"],
+    "wtns calculate": lambda f, t: ["wtns", "calculate", "helpers.circuits:Cubic", f, "-o", t / "o.wtns"],
     "verify": lambda f, t: ["verify", f, f, f],
     "export solidity": lambda f, t: ["export", "solidity", f, "-o", t / "v.sol"],
     "export calldata": lambda f, t: ["export", "calldata", f, f],

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from dsl_helpers import cost
+from helpers.dsl import cost
 
 from zkprove.dsl import API, parse_inputs
 from zkprove.gadgets import babyjubjub, eddsa, merkle

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.dsl import cost, tamper_hint
 from zkprove.dsl import Circuit, CircuitError, Public, Secret, UnsatisfiedConstraint, evaluate
 from zkprove.field.params import R
-from dsl_helpers import cost, tamper_hint
 
 fr = st.integers(0, R - 1)
 EDGES = [0, 1, 2, R - 1]

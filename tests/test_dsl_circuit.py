@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from helpers.dsl import line_of
 from zkprove import Circuit, Public, Secret
 from zkprove.dsl import Record, Signal, UnsatisfiedConstraint, evaluate, gadget
 from zkprove.field.params import R
-from dsl_helpers import line_of
 
 
 class Cubic(Circuit):

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from groth16_circuits import INPUTS, ThreePublic
-from node_tools import ToolError, requires_node, snarkjs
+from helpers.circuits import INPUTS, ThreePublic
+from helpers.node import ToolError, requires_node, snarkjs
 from typer.testing import CliRunner
 
 from zkprove.cli import app
@@ -14,7 +14,7 @@ from zkprove.formats.snarkjs_json import read_proof, read_public, read_verifying
 from zkprove.formats.wtns_file import write_wtns
 from zkprove.l1.verifier import verify
 
-CIRCUIT = "groth16_circuits:ThreePublic"
+CIRCUIT = "helpers.circuits:ThreePublic"
 
 runner = CliRunner()
 
@@ -88,7 +88,7 @@ def test_unusable_input_exits_2(keys, tmp_path, case):
         args = ["--pk", tmp_path / "junk.npz", "--inputs", keys / "inputs.json", "--circuit", CIRCUIT]
     else:
         (tmp_path / "cubic.json").write_text(json.dumps({"x": 3, "y": 35}))
-        args = ["--pk", pk, "--inputs", tmp_path / "cubic.json", "--circuit", "groth16_circuits:Cubic"]
+        args = ["--pk", pk, "--inputs", tmp_path / "cubic.json", "--circuit", "helpers.circuits:Cubic"]
     result = _invoke("prove", *args, *out)
     assert result.exit_code == EXIT_UNUSABLE, result.output
     assert "error" in result.output.lower() and "Traceback" not in result.output

@@ -5,7 +5,7 @@ from random import Random
 
 import numpy as np
 import pytest
-from groth16_circuits import INPUTS, ThreePublic
+from helpers.circuits import INPUTS, ThreePublic
 from py_ecc import optimized_bn128 as bn
 
 from zkprove import groth16

@@ -4,7 +4,7 @@ import warnings
 from random import Random
 
 import pytest
-from groth16_circuits import INPUTS, Cubic, NoPublic, ThreePublic
+from helpers.circuits import INPUTS, Cubic, NoPublic, ThreePublic
 from py_ecc import optimized_bn128 as bn
 
 from circuits.chains import MulChain, mul_chain_reference
@@ -121,7 +121,7 @@ def test_unsatisfying_witness_is_refused_with_the_dsl_diagnostic(cubic, no_msm):
     with pytest.raises(UnsatisfiedConstraint) as refused:
         groth16.prove(pk, values, cs=cs)
     assert refused.value.index == cs.first_unsatisfied(values)
-    assert refused.value.location.startswith(__file__.replace("test_groth16_prove", "groth16_circuits"))
+    assert refused.value.location.startswith(__file__.replace("test_groth16_prove", "helpers/circuits"))
     assert str(refused.value) == str(_check_error(cs, values))
 
 

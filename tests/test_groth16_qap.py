@@ -4,11 +4,12 @@ from random import Random
 
 import numpy as np
 import pytest
-from groth16_circuits import INPUTS, Cubic, ThreePublic
+from helpers.circuits import INPUTS, Cubic, ThreePublic
 
 from zkprove.field import Fr
 from zkprove.field.params import R
-from zkprove.groth16.qap import QAP, Matrix, domain_size, first_unsatisfied, lagrange_basis_at, quotient
+from zkprove.groth16.qap import QAP, Matrix, domain_size, lagrange_basis_at, quotient
+from zkprove.r1cs import first_unsatisfied
 from zkprove.timing import StepTimer
 
 
@@ -94,9 +95,10 @@ def test_an_unsatisfied_row_is_found():
     z = list(cs.solve(**INPUTS[Cubic]).values)
     z[3] += 1
     az, bz, cz = qap.reduce(Fr.from_ints(z))
-    assert first_unsatisfied(az, bz, cz, qap.n_constraints) == cs.first_unsatisfied(z)
+    found = first_unsatisfied(az, bz, cz, qap.n_constraints)
+    assert found is not None and found == cs.first_unsatisfied(z)
     good = cs.solve(**INPUTS[Cubic]).values
-    assert first_unsatisfied(*qap.reduce(Fr.from_ints(good)), qap.n_constraints) == -1
+    assert first_unsatisfied(*qap.reduce(Fr.from_ints(good)), qap.n_constraints) is None
 
 
 def test_qap_is_cached_per_constraint_system_and_digests_tell_systems_apart():

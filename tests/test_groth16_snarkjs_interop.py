@@ -12,8 +12,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from groth16_circuits import Cubic
-from node_tools import ToolError, compile_circom, node_marks, small_ptau, snarkjs
+from helpers.circuits import Cubic
+from helpers.node import ToolError, compile_circom, node_marks, snarkjs
 
 from zkprove import groth16
 from zkprove.formats.r1cs_file import read_r1cs, write_r1cs
@@ -59,12 +59,12 @@ def test_snarkjs_verifies_our_proof_of_a_circom_circuit(tmp_path):
         snarkjs("groth16", "verify", tmp_path / "vk.json", tmp_path / "wrong.json", tmp_path / "proof.json")
 
 
-def test_our_verifier_accepts_snarkjs_proof_of_our_circuit(tmp_path):
+def test_our_verifier_accepts_snarkjs_proof_of_our_circuit(small_ptau, tmp_path):
     cs = Cubic.compile()
     witness = cs.solve(x=3, y=35)
     write_r1cs(cs, tmp_path / "cubic.r1cs")
     write_wtns(witness.values, tmp_path / "cubic.wtns")
-    snarkjs("groth16", "setup", tmp_path / "cubic.r1cs", small_ptau(), tmp_path / "cubic0.zkey")
+    snarkjs("groth16", "setup", tmp_path / "cubic.r1cs", small_ptau, tmp_path / "cubic0.zkey")
     # Before any phase-2 contribution snarkjs's key has delta = gamma (both the generator): anyone could forge.
     snarkjs("zkey", "export", "verificationkey", tmp_path / "cubic0.zkey", tmp_path / "vk0.json")
     with pytest.raises(SnarkjsFormatError, match="delta = gamma"):

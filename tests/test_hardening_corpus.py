@@ -1,8 +1,8 @@
 """The corpus of damaged files: each refused with its reader's own error, naming what is wrong.
 
 The corpus is generated at test time from good files, seeded
-(``damaged_files``, ``damaged_json``, ``damaged_npz``): .r1cs, .wtns, the
-proving key and snarkjs proof, public-input and key JSON. Every case must be
+(``helpers.damaged_files``, ``helpers.damaged_json``, ``helpers.damaged_npz``):
+.r1cs, .wtns, the proving key and snarkjs proof, public-input and key JSON. Every case must be
 refused with the reader's error class (never another exception, never a
 crash) and a message naming the file section and offset, the JSON field, or
 the key member; a sample goes through the CLI, which must exit 2. A sample
@@ -19,10 +19,10 @@ from random import Random
 
 import numpy as np
 import pytest
-from damaged_files import r1cs_cases, wtns_cases
-from damaged_json import document_cases
-from damaged_npz import key_cases
-from groth16_circuits import INPUTS, ThreePublic
+from helpers.circuits import INPUTS, ThreePublic
+from helpers.damaged_files import r1cs_cases, wtns_cases
+from helpers.damaged_json import document_cases
+from helpers.damaged_npz import key_cases
 from typer.testing import CliRunner
 
 from zkprove import groth16

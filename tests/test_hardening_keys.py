@@ -13,8 +13,8 @@ import json
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor
-from l1_evm import Chain, compile_contract, requires_evm
+from helpers.evm import Chain, compile_contract, requires_evm
+from helpers.simulator import Trapdoor
 from typer.testing import CliRunner
 
 import zkprove.l1.solidity as solidity

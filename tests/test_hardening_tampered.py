@@ -30,7 +30,7 @@ import warnings
 from random import Random
 
 import pytest
-from groth16_circuits import INPUTS, Cubic, ThreePublic, TwoPublic
+from helpers.circuits import INPUTS, Cubic, ThreePublic, TwoPublic
 from py_ecc import optimized_bn128 as bn
 
 from zkprove import groth16

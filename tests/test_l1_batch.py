@@ -4,7 +4,7 @@ import dataclasses
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor, g1_mul
+from helpers.simulator import Trapdoor, g1_mul
 from hypothesis import given
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128 as bn

@@ -4,7 +4,7 @@ import json
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor
+from helpers.simulator import Trapdoor
 from typer.testing import CliRunner
 
 from zkprove.cli import app

@@ -1,9 +1,9 @@
 """The precompile models on both arithmetics (numba and py_ecc), and the inputs EIP-196/197 make them refuse."""
 
 import pytest
+from helpers.simulator import g1_mul, g2_mul, g2_point_outside_subgroup
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from groth16_simulator import g1_mul, g2_mul, g2_point_outside_subgroup
 
 from zkprove.groth16.data import G1_INFINITY, G2_INFINITY
 from zkprove.l1.arithmetic import NATIVE, PY_ECC

@@ -11,9 +11,9 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor
-from l1_evm import Chain, compile_contract, requires_evm
-from node_tools import ToolError, compile_circom, node_marks, small_ptau, snarkjs
+from helpers.evm import Chain, compile_contract, requires_evm
+from helpers.node import ToolError, compile_circom, node_marks, snarkjs
+from helpers.simulator import Trapdoor
 
 from zkprove.formats.snarkjs_json import (
     proof_from_json,
@@ -37,10 +37,10 @@ CIRCUIT = Path(__file__).parent / "circom" / "l1_product.circom"
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory):
+def artifacts(small_ptau, tmp_path_factory):
     work = tmp_path_factory.mktemp("l1_snarkjs")
     built = compile_circom(CIRCUIT, work)
-    snarkjs("groth16", "setup", built["r1cs"], small_ptau(), work / "p0.zkey")
+    snarkjs("groth16", "setup", built["r1cs"], small_ptau, work / "p0.zkey")
     snarkjs("zkey", "contribute", work / "p0.zkey", work / "p1.zkey", "-n=zkprove", "-e=l1 interop test entropy")
     snarkjs("zkey", "export", "verificationkey", work / "p1.zkey", work / "vk.json")
     (work / "input.json").write_text(json.dumps({"a": 3, "b": 11}))

@@ -9,8 +9,8 @@ import dataclasses
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor, g2_point_outside_subgroup
-from l1_evm import Chain, compile_contract, requires_evm
+from helpers.evm import Chain, compile_contract, requires_evm
+from helpers.simulator import Trapdoor, g2_point_outside_subgroup
 
 from zkprove.groth16.data import G1_INFINITY
 from zkprove.l1.curve import P, R

@@ -4,7 +4,7 @@ import dataclasses
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor, g1_mul, g2_mul, g2_point_outside_subgroup
+from helpers.simulator import Trapdoor, g1_mul, g2_mul, g2_point_outside_subgroup
 
 from zkprove.groth16.data import G1_INFINITY
 from zkprove.l1.curve import P, R

@@ -4,9 +4,9 @@ import warnings
 
 import pytest
 
+from helpers.dsl import line_of, tamper_hint
 from zkprove.dsl import Circuit, Public, Secret, UnderConstrained
 from zkprove.field.params import R
-from dsl_helpers import line_of, tamper_hint
 
 
 def inverse_or_zero(x: int) -> int:

@@ -17,7 +17,7 @@ from zkprove.field import Fr, R
 from zkprove.field.params import limbs_to_int
 from zkprove.poly import COSET_GENERATOR, EvaluationDomain
 from zkprove.poly.domain import TWO_ADIC_ROOT_OF_UNITY, TWO_ADICITY
-from zkprove.poly.ntt import coset_intt, coset_ntt, intt, ntt, poly_mul
+from zkprove.poly.ntt import bit_reversed_indices, coset_intt, coset_ntt, intt, ntt, poly_mul
 
 GF = galois.GF(R, primitive_element=5, verify=False)
 
@@ -288,3 +288,11 @@ def test_round_trip_2_20():
     a = Fr.from_ints(int(x) for x in rng.integers(0, 2**63, 1 << 20))
     assert np.array_equal(intt(ntt(a)), a)
     assert np.array_equal(coset_intt(coset_ntt(a)), a)
+
+
+@pytest.mark.parametrize("log_n", [0, 1, 3, 10])
+def test_bit_reversed_indices_reverse_the_low_bits_and_are_an_involution(log_n):
+    order = bit_reversed_indices(log_n)
+    expected = [int(format(i, f"0{log_n}b")[::-1] or "0", 2) for i in range(1 << log_n)]
+    assert order.tolist() == expected
+    assert order[order].tolist() == list(range(1 << log_n))

@@ -1,5 +1,7 @@
 """The ConstraintSystem contract: CSR matrices, satisfaction checks, diagnostics."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -42,6 +44,12 @@ def test_bad_witness_names_constraint_gadget_and_signals():
     assert err.value.index == 1
     assert (err.value.gadget, err.value.location) == ("cube", "f.py:2")
     assert "x3=28" in str(err.value) and "cube at f.py:2" in str(err.value)
+
+
+def test_witness_check_needs_a_system_over_r():
+    other = dataclasses.replace(cubic_system(), prime=101)
+    with pytest.raises(ValueError, match="over BN254's r, not 101"):
+        other.first_unsatisfied([1, 35, 3, 9, 27])
 
 
 def test_check_rejects_malformed_witness():

@@ -1,7 +1,7 @@
 """TransferBatch's constraint count next to the same logic written in circom from circomlib templates."""
 
 import pytest
-from node_tools import ROOT, compile_circom, r1cs_info, requires_node
+from helpers.node import ROOT, compile_circom, r1cs_info, requires_node
 
 from circuits.rollup import TransferBatch
 

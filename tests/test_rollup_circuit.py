@@ -3,9 +3,9 @@
 import copy
 
 import pytest
+from helpers.rollup import KEYS, genesis
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rollup_helpers import KEYS, genesis
 
 from circuits.rollup import (
     Rejection,

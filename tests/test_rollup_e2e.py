@@ -5,7 +5,7 @@ import warnings
 from random import Random
 
 import pytest
-from rollup_helpers import KEYS, genesis
+from helpers.rollup import KEYS, genesis
 
 from circuits.rollup import Sequencer, Transfer, TransferBatch, build_job
 from circuits.rollup.pipeline import prove_job, random_genesis, transfer_stream

@@ -3,7 +3,7 @@
 import itertools
 
 import pytest
-from rollup_helpers import KEYS, genesis
+from helpers.rollup import KEYS, genesis
 
 from circuits.rollup import (
     Account,

@@ -1,6 +1,6 @@
 """Damaged .zkey and .ptau files: refused with the reader's error class, naming the section and byte offset.
 
-The corpus (:mod:`damaged_snarkjs`) is generated from good files made at
+The corpus (:mod:`helpers.damaged_snarkjs`) is generated from good files made at
 test time without node: every case must raise :class:`ZkeyFormatError` or
 :class:`PtauFormatError` (never another exception) with the fragments it
 names; a fuzz over byte edits and truncations asserts that nothing else
@@ -13,8 +13,9 @@ import warnings
 from pathlib import Path
 
 import pytest
-from damaged_snarkjs import ptau_cases, synthetic_ptau, zkey_cases
-from groth16_circuits import INPUTS, ThreePublic
+from helpers.circuits import INPUTS, ThreePublic
+from helpers.damaged_snarkjs import ptau_cases, synthetic_ptau, zkey_cases
+from helpers.fuzz import refusal_names_a_place
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -109,10 +110,7 @@ def _only_format_errors(reader, error_class, data: bytes) -> None:
     with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
         handle.write(data)
         handle.flush()
-        try:
-            reader(Path(handle.name))
-        except error_class as error:
-            assert "section" in str(error) or "offset" in str(error), str(error)
+        refusal_names_a_place(reader, error_class, Path(handle.name))
 
 
 _FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,7 +5,7 @@ import re
 from random import Random
 
 import pytest
-from groth16_simulator import Trapdoor
+from helpers.simulator import Trapdoor
 from py_ecc import optimized_bn128 as bn
 
 from zkprove.formats.snarkjs_json import (

@@ -1,7 +1,7 @@
 """snarkjs .zkey keys in zkprove: read, write, prove from, and make (docs/formats.md).
 
 A self-contained circom2 circuit is set up by snarkjs from the test-made
-2^8 ptau (:func:`node_tools.small_ptau`); zkprove proves from its .zkey and
+2^8 ptau (:func:`helpers.node.small_ptau`); zkprove proves from its .zkey and
 both verifiers accept, while a wrong witness, a tampered proof and a
 tampered public input are refused. ``zkprove setup --ptau`` must write
 snarkjs's file byte for byte, and our dev ``--zkey`` keys must serve snarkjs.
@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from node_tools import ToolError, compile_circom, node_marks, small_ptau, snarkjs
+from helpers.node import ToolError, compile_circom, node_marks, snarkjs
 from typer.testing import CliRunner
 
 from zkprove.cli import app
@@ -31,13 +31,13 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory):
+def chain(small_ptau, tmp_path_factory):
     """The circuit's r1cs and witness, snarkjs's uncontributed and contributed zkeys and the latter's vk."""
     folder = tmp_path_factory.mktemp("chain")
     built = compile_circom(CIRCUIT, folder)
     (folder / "input.json").write_text(json.dumps({"x": 3, "c": 5}))
     snarkjs("wtns", "calculate", built["wasm"], folder / "input.json", folder / "w.wtns")
-    snarkjs("groth16", "setup", built["r1cs"], small_ptau(), folder / "c0.zkey")
+    snarkjs("groth16", "setup", built["r1cs"], small_ptau, folder / "c0.zkey")
     snarkjs("zkey", "contribute", folder / "c0.zkey", folder / "c1.zkey", "-n=first", "-e=zkey test entropy")
     snarkjs("zkey", "export", "verificationkey", folder / "c1.zkey", folder / "vk.json")
     return {"folder": folder, "r1cs": built["r1cs"], "wtns": folder / "w.wtns", "zkey0": folder / "c0.zkey",
@@ -107,12 +107,12 @@ def test_keys_are_told_apart_by_magic_and_both_command_lines_work(chain, tmp_pat
     assert code == 2 and "delta = gamma" in output, output
 
 
-def test_setup_from_ptau_equals_snarkjs_byte_for_byte_and_passes_zkey_verify(chain, tmp_path):
-    code, output = _cli("setup", chain["r1cs"], "--ptau", small_ptau(), "-o", tmp_path)
+def test_setup_from_ptau_equals_snarkjs_byte_for_byte_and_passes_zkey_verify(small_ptau, chain, tmp_path):
+    code, output = _cli("setup", chain["r1cs"], "--ptau", small_ptau, "-o", tmp_path)
     assert code == 0, output
     assert "contribution #1: tests" in output and "response hash" in output and "circuit hash" in output
     assert (tmp_path / "circuit.zkey").read_bytes() == chain["zkey0"].read_bytes()
-    assert "ZKey Ok!" in snarkjs("zkey", "verify", chain["r1cs"], small_ptau(), tmp_path / "circuit.zkey")
+    assert "ZKey Ok!" in snarkjs("zkey", "verify", chain["r1cs"], small_ptau, tmp_path / "circuit.zkey")
 
 
 def test_our_dev_zkey_serves_snarkjs_export_and_verify(chain, tmp_path):

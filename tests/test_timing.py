@@ -1,6 +1,6 @@
 import time
 
-from zkprove.timing import StepTimer
+from zkprove.timing import StepTimer, warm_then_time
 
 
 def test_steps_are_named_nested_and_summed():
@@ -26,3 +26,18 @@ def test_failed_step_is_still_recorded():
     except RuntimeError:
         pass
     assert [name for name, _ in timer.steps] == ["boom"]
+
+
+def test_warm_then_time_proves_the_warmup_first_and_times_only_the_jobs():
+    calls = []
+
+    def prove(job):
+        calls.append(job)
+        if job == "warm":
+            time.sleep(0.05)
+        return job.upper()
+
+    results, seconds = warm_then_time(prove, "warm", ["a", "b"])
+    assert calls == ["warm", "a", "b"]
+    assert results == ["A", "B"]
+    assert len(seconds) == 2 and all(0 <= s < 0.05 for s in seconds)

@@ -1,6 +1,6 @@
 """Reliability of the Ray prover cluster: real actors, real proofs, real faults (small circuits).
 
-One Ray cluster for the module (:mod:`ray_helpers`). Every test asserts
+One Ray cluster for the module (the ``ray_cluster`` fixture of tests/conftest.py). Every test asserts
 counts and orders from the job log, never timings: every job finalized
 exactly once, in state-root order, and no invalid proof accepted.
 """
@@ -15,8 +15,6 @@ import time
 
 import pytest
 import ray
-from ray_helpers import start_cluster, stop_cluster
-
 from workers.cluster import alive_nodes, plan_placement, share_keys, spawn_prover
 from workers.faults import FaultSpec
 from workers.joblog import JobLog, JobRecord
@@ -29,14 +27,7 @@ N_JOBS = 10
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    c = start_cluster()
-    yield c
-    stop_cluster(c)
-
-
-@pytest.fixture(scope="module")
-def workload(cluster):
+def workload(ray_cluster):
     w = rollup_workload(N_JOBS, batch_size=1, depth=4, accounts=8, seed=5)
     return w, warm_reference(w), share_keys(w.pk, w.cs)
 
@@ -53,7 +44,7 @@ def assert_finalized_once_in_order(log: JobLog, workload, n: int) -> None:
     assert report.ok, report.reason
 
 
-def test_crashing_byzantine_and_straggling_provers_cannot_stop_or_fool_the_cluster(cluster, workload, tmp_path):
+def test_crashing_byzantine_and_straggling_provers_cannot_stop_or_fool_the_cluster(ray_cluster, workload, tmp_path):
     w, reference_s, shared = workload
     faults = {"crash": 0.3, "byzantine": 0.1, "straggler": 0.2, "rate": 1.0, "slowdown": 4.0}
     scenario = Scenario("reliability", "round-robin", 10, faults, seed=3, max_restarts=1)
@@ -74,10 +65,10 @@ def test_crashing_byzantine_and_straggling_provers_cannot_stop_or_fool_the_clust
     assert m.reassignments >= len(by_kind["crash"]) + len(by_kind["byzantine"])
 
 
-def test_jobs_of_a_removed_node_are_reassigned_and_finalized(cluster, workload, tmp_path):
+def test_jobs_of_a_removed_node_are_reassigned_and_finalized(ray_cluster, workload, tmp_path):
     w, reference_s, shared = workload
-    node = cluster.add_node(num_cpus=1)
-    cluster.wait_for_nodes()
+    node = ray_cluster.add_node(num_cpus=1)
+    ray_cluster.wait_for_nodes()
     doomed = node.node_id
     removed = []
 
@@ -87,7 +78,7 @@ def test_jobs_of_a_removed_node_are_reassigned_and_finalized(cluster, workload, 
         busy = {op.prover_id for op in coordinator.core.open.values() if not op.expired}
         if not removed and coordinator.core.log.count("proved", "verified", "finalized") and on_node & busy:
             removed.append(on_node)
-            cluster.remove_node(node, allow_graceful=False)
+            ray_cluster.remove_node(node, allow_graceful=False)
 
     jobs = dataclasses.replace(w, jobs=w.jobs[:6])
     scenario = Scenario("node-loss", "round-robin", 2, seed=1, max_restarts=1)
@@ -105,7 +96,7 @@ def test_jobs_of_a_removed_node_are_reassigned_and_finalized(cluster, workload, 
     assert doomed not in {n["NodeID"] for n in ray.nodes() if n["Alive"]}
 
 
-def test_provers_join_and_leave_while_jobs_arrive(cluster, workload, tmp_path):
+def test_provers_join_and_leave_while_jobs_arrive(ray_cluster, workload, tmp_path):
     """Permissionless membership on real Ray: jobs arrive one every 0.4 s at two provers of different
     speeds; p0 deregisters and p2 registers with its stake, then p1 leaves once p2 is up, so the
     remaining jobs can only be p2's."""
@@ -137,7 +128,7 @@ def test_provers_join_and_leave_while_jobs_arrive(cluster, workload, tmp_path):
     assert submitted[-1] - submitted[0] >= 0.4 * (N_JOBS - 1) * 0.9, "jobs were not submitted over time"
 
 
-def test_bad_inputs_are_rejected_with_reasons_and_the_cluster_goes_on(cluster, workload, tmp_path):
+def test_bad_inputs_are_rejected_with_reasons_and_the_cluster_goes_on(ray_cluster, workload, tmp_path):
     w, reference_s, shared = workload
     good = w.jobs[:3]
     forged = dataclasses.replace(good[1], job_id=100, old_root=good[1].old_root + 1,
@@ -185,10 +176,10 @@ def _proofs_returned(path) -> int:
     return _count(path, "SELECT COUNT(*) FROM attempts WHERE ended_at IS NOT NULL")
 
 
-def test_kill_9_coordinator_resumes_from_the_log(cluster, workload, tmp_path):
+def test_kill_9_coordinator_resumes_from_the_log(ray_cluster, workload, tmp_path):
     w, _, _ = workload
-    command = _coordinator_command(tmp_path, cluster.address)
-    env = {**os.environ, "RAY_ADDRESS": cluster.address}
+    command = _coordinator_command(tmp_path, ray_cluster.address)
+    env = {**os.environ, "RAY_ADDRESS": ray_cluster.address}
     first_output = tmp_path / "first_coordinator.log"
     with first_output.open("w") as sink:
         first = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)

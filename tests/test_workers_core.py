@@ -13,7 +13,7 @@ import ray
 
 from workers.core import CoordinatorCore
 from workers.faults import Fault, FaultSpec, fault_mix, parse_mix, spread_speeds
-from workers.joblog import JobLog, JobRecord, TransitionError
+from workers.joblog import JobLog, JobRecord, Outcome, TransitionError
 from workers.messages import UNSATISFIABLE
 from workers.metrics import measure, percentile, scaling_efficiency
 from workers.policies import Auction, Centralized, OpenRace, Redundant, RoundRobin
@@ -92,6 +92,26 @@ def test_log_refuses_transitions_the_state_machine_does_not_have(tmp_path):
     with pytest.raises(TransitionError):
         log.move(0, "verified", 1.0)
     assert log.job(0).state == "pending"
+
+
+def test_attempt_outcomes_follow_their_own_transitions_and_are_stored_as_strings(tmp_path):
+    log = JobLog(tmp_path / "log.sqlite")
+    log.add_job(chain(1)[0], 0.0)
+    first = log.open_attempt(0, "p0", 1.0, 10.0)
+    with pytest.raises(TransitionError, match="open -> accepted"):
+        log.close_attempt(0, first, Outcome.ACCEPTED, 2.0)
+    log.close_attempt(0, first, Outcome.PROVED, 2.0, 0.5)
+    with pytest.raises(TransitionError, match="proved -> lost"):
+        log.close_attempt(0, first, Outcome.LOST, 3.0)
+    log.relabel_attempt(0, first, Outcome.INVALID, "bad pairing")
+    with pytest.raises(TransitionError, match="invalid -> accepted"):
+        log.relabel_attempt(0, first, Outcome.ACCEPTED, "")
+    with pytest.raises(TransitionError, match="no attempt 7"):
+        log.close_attempt(0, 7, Outcome.LOST, 3.0)
+    (record,) = log.attempts(0)
+    assert record.outcome is Outcome.INVALID and record.reason == "bad pairing"
+    stored = sqlite3.connect(log.path).execute("SELECT outcome FROM attempts").fetchone()
+    assert stored == ("invalid",)
 
 
 def test_a_new_core_on_the_log_resumes_without_losing_or_repeating_jobs(tmp_path):

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from groth16_circuits import INPUTS, Cubic, TwoPublic
-from node_tools import ToolError, node_marks, small_ptau, snarkjs
+from helpers.circuits import INPUTS, Cubic, TwoPublic
+from helpers.node import ToolError, node_marks, snarkjs
 from typer.testing import CliRunner
 
 from zkprove import groth16
@@ -35,12 +35,12 @@ def zkprove(*args: str | Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory) -> Path:
+def chain(small_ptau, tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("zkey-chain")
     cs = TwoPublic.compile()
     write_r1cs(cs, work / "c.r1cs")
     write_wtns(cs.solve(**INPUTS[TwoPublic]).values, work / "w.wtns")
-    snarkjs("groth16", "setup", work / "c.r1cs", small_ptau(), work / "k0.zkey")
+    snarkjs("groth16", "setup", work / "c.r1cs", small_ptau, work / "k0.zkey")
     snarkjs("zkey", "contribute", work / "k0.zkey", work / "k1.zkey", "-n=snarkjs", "-e=interop entropy")
     zkprove("zkey", "contribute", work / "k1.zkey", work / "k2.zkey", "--name", "zkprove")
     snarkjs("zkey", "beacon", work / "k2.zkey", work / "k3.zkey", BEACON, "10", "-n=snarkjs beacon")
@@ -53,8 +53,8 @@ def snarkjs_hashes(output: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("final", ["k3.zkey", "k3z.zkey"])
-def test_snarkjs_verifies_a_chain_with_our_contribution(chain, final):
-    output = snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau(), chain / final)
+def test_snarkjs_verifies_a_chain_with_our_contribution(small_ptau, chain, final):
+    output = snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau, chain / final)
     assert "ZKey Ok!" in output
     hashes = snarkjs_hashes(output)
     assert set(hashes) >= {"snarkjs", "zkprove"}
@@ -62,17 +62,17 @@ def test_snarkjs_verifies_a_chain_with_our_contribution(chain, final):
 
 
 @pytest.mark.parametrize("final", ["k3.zkey", "k3z.zkey"])
-def test_we_verify_the_mixed_chain_as_snarkjs_does(chain, final):
-    theirs = snarkjs_hashes(snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau(), chain / final))
-    output = zkprove("zkey", "verify", chain / "c.r1cs", small_ptau(), chain / final)
+def test_we_verify_the_mixed_chain_as_snarkjs_does(small_ptau, chain, final):
+    theirs = snarkjs_hashes(snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau, chain / final))
+    output = zkprove("zkey", "verify", chain / "c.r1cs", small_ptau, chain / final)
     assert "OK:" in output and "by 3 contribution(s)" in output
     ours = dict(re.findall(r"#\d+ \w+ '([^']*)': ([0-9a-f]{128})", output))
     assert ours["snarkjs"] == theirs["snarkjs"] and ours["zkprove"] == theirs["zkprove"]
 
 
-def test_zkey_verify_refuses_another_circuit(chain, tmp_path):
+def test_zkey_verify_refuses_another_circuit(small_ptau, chain, tmp_path):
     write_r1cs(Cubic.compile(), tmp_path / "other.r1cs")
-    result = CliRunner().invoke(app, ["zkey", "verify", str(tmp_path / "other.r1cs"), str(small_ptau()),
+    result = CliRunner().invoke(app, ["zkey", "verify", str(tmp_path / "other.r1cs"), str(small_ptau),
                                       str(chain / "k3.zkey")])
     assert result.exit_code == 1, result.output
     assert "circuit hash differs" in result.output or "differ from the circuit" in result.output
@@ -108,7 +108,7 @@ def test_both_provers_prove_under_the_mixed_key(chain):
     assert not verify(vk, [public[0] + 1, *public[1:]], read_proof(chain / "theirs.json")).ok
 
 
-def test_a_key_with_a_swapped_h_point_is_refused(chain, tmp_path):
+def test_a_key_with_a_swapped_h_point_is_refused(small_ptau, chain, tmp_path):
     data = bytearray((chain / "k3.zkey").read_bytes())
     key = read_zkey(bytes(data))
     first, second = (key.pk.h_query[i].astype("<u8").tobytes() for i in (0, 1))
@@ -116,7 +116,7 @@ def test_a_key_with_a_swapped_h_point_is_refused(chain, tmp_path):
     data[at : at + 64] = second
     (tmp_path / "bad.zkey").write_bytes(bytes(data))
     with pytest.raises(ToolError):
-        snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau(), tmp_path / "bad.zkey")
-    result = CliRunner().invoke(app, ["zkey", "verify", str(chain / "c.r1cs"), str(small_ptau()), str(tmp_path / "bad.zkey")])
+        snarkjs("zkey", "verify", chain / "c.r1cs", small_ptau, tmp_path / "bad.zkey")
+    result = CliRunner().invoke(app, ["zkey", "verify", str(chain / "c.r1cs"), str(small_ptau), str(tmp_path / "bad.zkey")])
     assert result.exit_code == 1
     assert "INVALID: every h_query point is the initial one divided by delta does not hold" in result.output

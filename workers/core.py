@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .joblog import ASSIGNABLE, TERMINAL, JobLog, JobRecord
+from .joblog import ASSIGNABLE, TERMINAL, JobLog, JobRecord, Outcome
 from .messages import UNSATISFIABLE
 from .policies import JobView, Policy, ProverView
 
@@ -79,7 +79,7 @@ class CoordinatorCore:
         now = self.clock()
         lost = self.log.attempts(open_only=True)
         for a in lost:
-            self.log.close_attempt(a.job_id, a.attempt, "lost", now, reason="coordinator restarted")
+            self.log.close_attempt(a.job_id, a.attempt, Outcome.LOST, now, reason="coordinator restarted")
         for job in self.log.jobs("assigned", "proved"):
             self.log.move(job.job_id, "reassigned", now, "reassigned", detail="coordinator restarted")
         if self.log.count():
@@ -106,7 +106,7 @@ class CoordinatorCore:
         self.log.event(now, "prover_left", prover=prover_id, detail=reason)
         for key, op in [(k, o) for k, o in self.open.items() if o.prover_id == prover_id]:
             del self.open[key]
-            self.log.close_attempt(*key, "lost", now, reason=reason)
+            self.log.close_attempt(*key, Outcome.LOST, now, reason=reason)
             self._settle(key[0], now)
 
     # jobs -----------------------------------------------------------------
@@ -168,11 +168,11 @@ class CoordinatorCore:
             self._failed_to_prove(job, attempt, op, prove_s, error, now)
             return False
         if job.state in ("verified", *TERMINAL):
-            self.log.close_attempt(job_id, attempt, "wasted", now, prove_s, f"job already {job.state}")
+            self.log.close_attempt(job_id, attempt, Outcome.WASTED, now, prove_s, f"job already {job.state}")
             return False
         if job.state != "proved":
             self.log.move(job_id, "proved", now, "proved", prover_id)
-        self.log.close_attempt(job_id, attempt, "proved", now, prove_s)
+        self.log.close_attempt(job_id, attempt, Outcome.PROVED, now, prove_s)
         self.verifying[(job_id, attempt)] = op
         return True
 
@@ -185,13 +185,13 @@ class CoordinatorCore:
         if ok and job.state == "proved":
             self.log.move(job_id, "verified", now, "verified", op.prover_id, proof=proof, prover=op.prover_id,
                           verified_at=now)
-            self.log.relabel_attempt(job_id, attempt, "accepted", "")
+            self.log.relabel_attempt(job_id, attempt, Outcome.ACCEPTED, "")
             self._finalize_ready(now)
             return
         if ok:
-            self.log.relabel_attempt(job_id, attempt, "wasted", f"job already {job.state}")
+            self.log.relabel_attempt(job_id, attempt, Outcome.WASTED, f"job already {job.state}")
             return
-        self.log.relabel_attempt(job_id, attempt, "invalid", reason)
+        self.log.relabel_attempt(job_id, attempt, Outcome.INVALID, reason)
         self.log.event(now, "invalid_proof", job_id, op.prover_id, reason)
         self._penalize(job_id, op.prover_id, slashed, "invalid proof", now)
         self._settle(job_id, now)
@@ -203,7 +203,7 @@ class CoordinatorCore:
         if op is None:
             return
         self._release(op.prover_id, now)
-        self.log.close_attempt(job_id, attempt, "crashed", now, reason=reason)
+        self.log.close_attempt(job_id, attempt, Outcome.CRASHED, now, reason=reason)
         self.log.event(now, "crash", job_id, op.prover_id, reason)
         slashed = 0.0 if op.expired else self.policy.on_deadline(job_id, op.prover_id, now)
         self._penalize(job_id, op.prover_id, slashed, "no proof delivered", now)
@@ -227,7 +227,7 @@ class CoordinatorCore:
         for (job_id, attempt), op in list(self.open.items()):
             del self.open[(job_id, attempt)]
             self._release(op.prover_id, now)
-            self.log.close_attempt(job_id, attempt, "lost", now, reason=reason)
+            self.log.close_attempt(job_id, attempt, Outcome.LOST, now, reason=reason)
 
     def next_deadline(self) -> float | None:
         deadlines = [op.deadline for op in self.open.values() if not op.expired]
@@ -254,10 +254,10 @@ class CoordinatorCore:
         """The prover says it cannot prove the job; the referee decides whether the job or the prover is bad."""
         confirmed = self.referee(job) if self.referee is not None and error.startswith(UNSATISFIABLE) else None
         if confirmed is not None and job.state not in TERMINAL:
-            self.log.close_attempt(job.job_id, attempt, "unsatisfiable", now, prove_s, confirmed)
+            self.log.close_attempt(job.job_id, attempt, Outcome.UNSATISFIABLE, now, prove_s, confirmed)
             self.log.move(job.job_id, "failed", now, "rejected", op.prover_id, confirmed, reason=confirmed)
             return
-        self.log.close_attempt(job.job_id, attempt, "error", now, prove_s, error)
+        self.log.close_attempt(job.job_id, attempt, Outcome.ERROR, now, prove_s, error)
         slashed = self.policy.on_result(job.job_id, op.prover_id, False, now)
         self._penalize(job.job_id, op.prover_id, slashed, f"refused a provable job: {error}", now)
         self._settle(job.job_id, now)

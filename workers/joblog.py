@@ -12,6 +12,17 @@ was invalid: assign again"; ``failed`` is final (the job cannot be proved).
 :data:`TRANSITIONS` lists the allowed moves and :meth:`JobLog.move` refuses
 any other, inside the same transaction that makes the move.
 
+An attempt (one assignment of a job to a prover) ends with an
+:class:`Outcome`::
+
+    open -> proved -> accepted | invalid | wasted
+    open -> wasted | lost | crashed | unsatisfiable | error
+
+``proved`` is provisional (a proof delivered, not yet verified); the
+verifier's verdict relabels it. :data:`OUTCOME_TRANSITIONS` lists the moves;
+:meth:`JobLog.close_attempt` and :meth:`JobLog.relabel_attempt` refuse any
+other. The log stores each outcome as its string value, so old logs read.
+
 Durability: WAL mode, one transaction per transition, so a coordinator
 killed with ``kill -9`` loses nothing it had committed (``synchronous=NORMAL``
 protects against process death; only an OS crash could drop the last
@@ -28,6 +39,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from enum import StrEnum
 from os import PathLike
 from typing import Any
 
@@ -42,6 +54,41 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 ASSIGNABLE = ("pending", "reassigned")
 TERMINAL = ("finalized", "failed")
+
+
+class Outcome(StrEnum):
+    """How an attempt ended; the value is what the log stores."""
+
+    PROVED = "proved"
+    """A proof was delivered and waits for the verifier (provisional)."""
+    ACCEPTED = "accepted"
+    """The verifier accepted the proof and the job became verified with it."""
+    INVALID = "invalid"
+    """The verifier refused the proof."""
+    WASTED = "wasted"
+    """A proof came for a job another attempt had already verified or ended."""
+    LOST = "lost"
+    """The prover left, the coordinator restarted, or the run ended before an answer."""
+    CRASHED = "crashed"
+    """The prover's process or node died while it held the attempt."""
+    UNSATISFIABLE = "unsatisfiable"
+    """The prover could not prove the job and the referee confirmed the job is bad."""
+    ERROR = "error"
+    """The prover refused a job the referee did not find bad."""
+
+
+#: The outcomes an attempt may take next; None is an open attempt.
+OUTCOME_TRANSITIONS: dict[Outcome | None, set[Outcome]] = {
+    None: {Outcome.PROVED, Outcome.WASTED, Outcome.LOST, Outcome.CRASHED, Outcome.UNSATISFIABLE, Outcome.ERROR},
+    Outcome.PROVED: {Outcome.ACCEPTED, Outcome.INVALID, Outcome.WASTED},
+    **{final: set() for final in Outcome if final is not Outcome.PROVED},
+}
+
+
+def check_outcome(job_id: int, attempt: int, current: Outcome | None, to: Outcome) -> None:
+    """Raise :class:`TransitionError` unless an attempt whose outcome is ``current`` may end as ``to``."""
+    if to not in OUTCOME_TRANSITIONS[current]:
+        raise TransitionError(f"job {job_id} attempt {attempt}: {current or 'open'} -> {to} is not a valid outcome")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,13 +143,17 @@ class JobRecord:
 class AttemptRecord:
     """One assignment of a job to a prover and how it ended (``outcome`` None while open)."""
 
+    def __post_init__(self) -> None:
+        if self.outcome is not None:
+            object.__setattr__(self, "outcome", Outcome(self.outcome))
+
     job_id: int
     attempt: int
     prover: str
     assigned_at: float
     deadline: float
     ended_at: float | None
-    outcome: str | None
+    outcome: Outcome | None
     prove_s: float | None
     reason: str | None
 
@@ -195,19 +246,20 @@ class JobLog:
             _event(db, now, "assigned", job_id, prover, f"attempt {n + 1}")
         return n + 1
 
-    def close_attempt(self, job_id: int, attempt: int, outcome: str, now: float,
+    def close_attempt(self, job_id: int, attempt: int, outcome: Outcome, now: float,
                       prove_s: float | None = None, reason: str = "") -> None:
-        """End an open attempt with ``outcome`` (accepted, invalid, wasted, crashed, lost, late, ...)."""
+        """End an open attempt with ``outcome``; :class:`TransitionError` if it is not open or not an ending."""
         with self._tx() as db:
+            check_outcome(job_id, attempt, _outcome(db, job_id, attempt), outcome)
             db.execute("UPDATE attempts SET ended_at = ?, outcome = ?, prove_s = ?, reason = ? "
-                       "WHERE job_id = ? AND attempt = ? AND outcome IS NULL",
-                       (now, outcome, prove_s, reason, job_id, attempt))
+                       "WHERE job_id = ? AND attempt = ?", (now, outcome.value, prove_s, reason, job_id, attempt))
 
-    def relabel_attempt(self, job_id: int, attempt: int, outcome: str, reason: str) -> None:
+    def relabel_attempt(self, job_id: int, attempt: int, outcome: Outcome, reason: str) -> None:
         """Replace a delivered proof's ``proved`` outcome with the verdict (accepted, invalid, wasted)."""
         with self._tx() as db:
+            check_outcome(job_id, attempt, _outcome(db, job_id, attempt), outcome)
             db.execute("UPDATE attempts SET outcome = ?, reason = ? WHERE job_id = ? AND attempt = ?",
-                       (outcome, reason, job_id, attempt))
+                       (outcome.value, reason, job_id, attempt))
 
     def attempts(self, job_id: int | None = None, open_only: bool = False) -> list[AttemptRecord]:
         clauses = (["job_id = ?"] if job_id is not None else []) + (["ended_at IS NULL"] if open_only else [])
@@ -282,6 +334,13 @@ def _state(db: sqlite3.Connection, job_id: int) -> str:
     if row is None:
         raise TransitionError(f"job {job_id} is not in the log")
     return row[0]
+
+
+def _outcome(db: sqlite3.Connection, job_id: int, attempt: int) -> Outcome | None:
+    row = db.execute("SELECT outcome FROM attempts WHERE job_id = ? AND attempt = ?", (job_id, attempt)).fetchone()
+    if row is None:
+        raise TransitionError(f"job {job_id} has no attempt {attempt} in the log")
+    return None if row[0] is None else Outcome(row[0])
 
 
 def _move(db: sqlite3.Connection, job_id: int, to: str, fields: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from .joblog import AttemptRecord, JobLog
+from .joblog import AttemptRecord, JobLog, Outcome
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def measure(log: JobLog) -> RunMetrics:
     first = {a.job_id: a for a in attempts if a.attempt == 1}
     on_time = sum(1 for j in done if _on_time(first.get(j.job_id)))
     wasted = sum(((a.ended_at if a.ended_at is not None else end) - a.assigned_at)
-                 for a in attempts if a.outcome != "accepted")
+                 for a in attempts if a.outcome != Outcome.ACCEPTED)
     kinds = [e[1] for e in events]
     times = [start] + sorted(at for _, _, at in log.finalized())
     return RunMetrics(
@@ -93,7 +93,7 @@ def measure(log: JobLog) -> RunMetrics:
 
 def _on_time(a: AttemptRecord | None) -> bool:
     """The job's first attempt delivered the accepted proof by its deadline."""
-    return a is not None and a.outcome == "accepted" and a.ended_at is not None and a.ended_at <= a.deadline
+    return a is not None and a.outcome == Outcome.ACCEPTED and a.ended_at is not None and a.ended_at <= a.deadline
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -14,12 +14,14 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from os import PathLike
 
 import numba
 
 from zkprove import groth16
 from zkprove.l1 import verify
+from zkprove.timing import warm_then_time
 
 from .cluster import (
     alive_nodes,
@@ -81,10 +83,9 @@ def warm_reference(workload: Workload) -> float:
     code, not compile it) and return the warm proving time of the warm-up job with all cores."""
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     witness = workload.cs.solve(**workload.warmup)
-    verify(workload.vk, witness.public, groth16.prove(workload.pk, witness))
-    start = time.perf_counter()
-    groth16.prove(workload.pk, witness)
-    return time.perf_counter() - start
+    (proof,), (seconds,) = warm_then_time(partial(groth16.prove, workload.pk), witness, [witness])
+    verify(workload.vk, witness.public, proof)
+    return seconds
 
 
 def default_deadline(reference_s: float, provers: int, cores: int, slowest: float = 1.0) -> float:

@@ -3,12 +3,37 @@
 A :class:`StepTimer` records how long each named phase of a computation took,
 so that a prover can print its breakdown (``zkprove prove --profile``) and a
 benchmark can report it, without timing code scattered through the phases.
+:func:`warm_then_time` times proofs after a warm-up one, for the cluster's
+capacities and the benchmarks.
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+
+def warm_then_time(
+    prove: Callable[[Job], Result], warmup: Job, jobs: Iterable[Job]
+) -> tuple[list[Result], list[float]]:
+    """Call ``prove(warmup)`` once untimed, then time ``prove(job)`` for each job: (results, seconds each).
+
+    The untimed call pays what only a process's first proof under a key
+    pays (loading the numba cache, validating the key's MSM bases), so the
+    times are those of a prover that is already running, which is what
+    capacities, deadlines and benchmark rows compare.
+    """
+    prove(warmup)
+    results, seconds = [], []
+    for job in jobs:
+        start = time.perf_counter()
+        results.append(prove(job))
+        seconds.append(time.perf_counter() - start)
+    return results, seconds
 
 
 @dataclass

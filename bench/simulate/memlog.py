@@ -29,7 +29,9 @@ from workers.joblog import (
     TRANSITIONS,
     AttemptRecord,
     JobRecord,
+    Outcome,
     TransitionError,
+    check_outcome,
 )
 
 Event = tuple[float, str, "int | None", "str | None", str, float]
@@ -194,18 +196,25 @@ class MemoryJobLog:
         self.event(now, "assigned", job_id, prover, f"attempt {n}")
         return n
 
-    def close_attempt(self, job_id: int, attempt: int, outcome: str, now: float,
+    def close_attempt(self, job_id: int, attempt: int, outcome: Outcome, now: float,
                       prove_s: float | None = None, reason: str = "") -> None:
         key = (job_id, attempt)
-        record = self._attempts.get(key)
-        if record is not None and record.outcome is None:
-            self._attempts[key] = _with(record, ended_at=now, outcome=outcome, prove_s=prove_s, reason=reason)
-            self._open.discard(key)
+        record = self._attempt(key)
+        check_outcome(job_id, attempt, record.outcome, outcome)
+        self._attempts[key] = _with(record, ended_at=now, outcome=outcome, prove_s=prove_s, reason=reason)
+        self._open.discard(key)
 
-    def relabel_attempt(self, job_id: int, attempt: int, outcome: str, reason: str) -> None:
+    def relabel_attempt(self, job_id: int, attempt: int, outcome: Outcome, reason: str) -> None:
         key = (job_id, attempt)
-        if key in self._attempts:
-            self._attempts[key] = _with(self._attempts[key], outcome=outcome, reason=reason)
+        record = self._attempt(key)
+        check_outcome(job_id, attempt, record.outcome, outcome)
+        self._attempts[key] = _with(record, outcome=outcome, reason=reason)
+
+    def _attempt(self, key: tuple[int, int]) -> AttemptRecord:
+        record = self._attempts.get(key)
+        if record is None:
+            raise TransitionError(f"job {key[0]} has no attempt {key[1]} in the log")
+        return record
 
     def attempts(self, job_id: int | None = None, open_only: bool = False) -> list[AttemptRecord]:
         keys = self._open if open_only else self._attempts

@@ -99,6 +99,7 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
 
     from workers.workload import rollup_workload
     from zkprove import groth16
+    from zkprove.timing import warm_then_time
 
     found = []
     for size in batch_sizes:
@@ -106,12 +107,8 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
         jobs = workload.jobs
         for n_threads in threads:
             numba.set_num_threads(n_threads)
-            groth16.prove(workload.pk, workload.cs.solve(**workload.warmup))
-            prove_s, proofs = [], []
-            for i in range(samples):
-                start = time.perf_counter()
-                proofs.append(groth16.prove(workload.pk, workload.cs.solve(**jobs[i % len(jobs)].payload)))
-                prove_s.append(time.perf_counter() - start)
+            proofs, prove_s = warm_then_time(lambda payload: groth16.prove(workload.pk, workload.cs.solve(**payload)),
+                                             workload.warmup, [jobs[i % len(jobs)].payload for i in range(samples)])
             inputs = [jobs[i % len(jobs)].public_inputs for i in range(samples)]
             one, per_proof = _verifier_cost(workload.vk, proofs, inputs, verify_batch)
             found.append(ProofTimes(size, n_threads, workload.cs.n_constraints, tuple(prove_s),

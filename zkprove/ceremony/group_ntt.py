@@ -27,10 +27,10 @@ from numba import njit, prange
 from zkprove.curve import Group
 from zkprove.curve import points as pt
 from zkprove.curve.kernels import load_affine, store_jacobian
-from zkprove.field import Fr
+from zkprove.field import Fr, arrays
+from zkprove.field.chunks import CHUNKS, chunk_start
 from zkprove.poly import EvaluationDomain
-
-_CHUNKS = 64
+from zkprove.poly.ntt import bit_reversed_indices
 
 
 @njit(cache=True)
@@ -44,8 +44,7 @@ def _butterflies(src, twiddles, out, half, lo, hi):
         if j == 0:
             wv = pt.from_affine(v)
         else:
-            k = half - 1 + j
-            wv = pt.scalar_mul(v, (twiddles[k, 0], twiddles[k, 1], twiddles[k, 2], twiddles[k, 3]))
+            wv = pt.scalar_mul(v, arrays.load(twiddles, half - 1 + j))
         store_jacobian(out, top, pt.add_mixed(wv, u))
         store_jacobian(out, top + half, pt.add_mixed(pt.neg(wv), u))
 
@@ -54,16 +53,8 @@ def _butterflies(src, twiddles, out, half, lo, hi):
 def _stage(src, twiddles, out, half):
     """One radix-2 stage: affine ``src`` to Jacobian ``out``; twiddles in standard form."""
     n_butterflies = src.shape[0] // 2
-    for c in prange(_CHUNKS):
-        _butterflies(src, twiddles, out, half, c * n_butterflies // _CHUNKS, (c + 1) * n_butterflies // _CHUNKS)
-
-
-def _bit_reverse_permutation(log_n: int) -> np.ndarray:
-    indices = np.arange(1 << log_n, dtype=np.int64)
-    reversed_indices = np.zeros_like(indices)
-    for bit in range(log_n):
-        reversed_indices |= ((indices >> bit) & 1) << (log_n - 1 - bit)
-    return reversed_indices
+    for c in prange(CHUNKS):
+        _butterflies(src, twiddles, out, half, chunk_start(c, n_butterflies), chunk_start(c + 1, n_butterflies))
 
 
 def lagrange_points(group: Group, powers: np.ndarray) -> np.ndarray:
@@ -75,7 +66,7 @@ def lagrange_points(group: Group, powers: np.ndarray) -> np.ndarray:
     domain = EvaluationDomain.of(len(powers))
     n = domain.size
     # Row k of the bit-reversed, index-negated input is powers[(n - rev(k)) mod n].
-    order = (n - _bit_reverse_permutation(domain.log_size)) % n
+    order = (n - bit_reversed_indices(domain.log_size)) % n
     current = group.scalar_mul(group.to_affine(powers)[order], [domain.size_inv] * n)
     twiddles = Fr.to_standard_limbs(domain.twiddles) if n > 1 else np.zeros((0, 4), np.uint64)
     scratch = np.empty((n, 3) + group.element_shape, np.uint64)

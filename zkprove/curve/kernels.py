@@ -4,18 +4,17 @@ Arrays: affine ``(n, 2, *E)`` and Jacobian ``(n, 3, *E)`` with ``E = (4,)``
 for G1 (Fq) and ``(2, 4)`` for G2 (Fq2); each kernel compiles once per
 field through the element-type dispatch of :mod:`.field_ops`.
 
-Every parallel kernel splits rows into chunks and hands each chunk to a
-serial function that takes only arrays and ints: numba's parallel regions
-cannot capture tuple-valued locals (see zkprove.field.arrays).
+Every parallel kernel splits its rows as :mod:`zkprove.field.chunks` describes.
 """
 
 import numpy as np
 from numba import njit, prange
 
+from zkprove.field import arrays
+from zkprove.field.chunks import CHUNKS, chunk_start
+
 from . import points as pt
 from .field_ops import finv, fis_zero, fmul, fone_like, load, store
-
-_CHUNKS = 64
 
 
 @njit(cache=True)
@@ -55,8 +54,8 @@ def _from_affine_chunk(aff, out, lo, hi):
 def from_affine(aff, out):
     """out[i] = aff[i] in Jacobian coordinates ((0, 0) becomes Z = 0)."""
     n = aff.shape[0]
-    for c in prange(_CHUNKS):
-        _from_affine_chunk(aff, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _from_affine_chunk(aff, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -86,8 +85,8 @@ def _to_affine_chunk(jac, out, lo, hi):
 def to_affine(jac, out):
     """out[i] = jac[i] in affine coordinates (Z = 0 becomes (0, 0)); one inversion per chunk."""
     n = jac.shape[0]
-    for c in prange(_CHUNKS):
-        _to_affine_chunk(jac, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _to_affine_chunk(jac, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -100,8 +99,8 @@ def _add_chunk(p, q, out, lo, hi):
 def add(p, q, out):
     """out[i] = p[i] + q[i], all Jacobian."""
     n = p.shape[0]
-    for c in prange(_CHUNKS):
-        _add_chunk(p, q, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _add_chunk(p, q, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -114,8 +113,8 @@ def _add_mixed_chunk(p, q, out, lo, hi):
 def add_mixed(p, q, out):
     """out[i] = p[i] + q[i] with p, out Jacobian and q affine."""
     n = p.shape[0]
-    for c in prange(_CHUNKS):
-        _add_mixed_chunk(p, q, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _add_mixed_chunk(p, q, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -128,8 +127,8 @@ def _double_chunk(p, out, lo, hi):
 def double(p, out):
     """out[i] = 2 p[i], Jacobian."""
     n = p.shape[0]
-    for c in prange(_CHUNKS):
-        _double_chunk(p, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _double_chunk(p, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -142,23 +141,22 @@ def _neg_chunk(p, out, lo, hi):
 def neg(p, out):
     """out[i] = -p[i] for affine or Jacobian rows (out must be a copy of p): negates Y."""
     n = p.shape[0]
-    for c in prange(_CHUNKS):
-        _neg_chunk(p, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _neg_chunk(p, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
 def _scalar_mul_chunk(p, scalars, out, lo, hi):
     for i in range(lo, hi):
-        k = (scalars[i, 0], scalars[i, 1], scalars[i, 2], scalars[i, 3])
-        store_jacobian(out, i, pt.scalar_mul(load_affine(p, i), k))
+        store_jacobian(out, i, pt.scalar_mul(load_affine(p, i), arrays.load(scalars, i)))
 
 
 @njit(cache=True, parallel=True)
 def scalar_mul(p, scalars, out):
     """out[i] = [scalars[i]] p[i]; p affine, out Jacobian, scalars standard-form ``uint64[n, 4]``."""
     n = p.shape[0]
-    for c in prange(_CHUNKS):
-        _scalar_mul_chunk(p, scalars, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _scalar_mul_chunk(p, scalars, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -171,5 +169,22 @@ def _on_curve_chunk(aff, out, lo, hi):
 def on_curve(aff, out):
     """out[i] = aff[i] satisfies the curve equation (the (0, 0) infinity counts)."""
     n = aff.shape[0]
-    for c in prange(_CHUNKS):
-        _on_curve_chunk(aff, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _on_curve_chunk(aff, out, chunk_start(c, n), chunk_start(c + 1, n))
+
+
+@njit(cache=True)
+def signed_sum(bases, base_index, scalars, negate, lo, hi):
+    """sum over terms t in [lo, hi) of (-1 if negate[t] else 1) * scalars[t] * bases[base_index[t]].
+
+    Affine ``bases``; standard-form ``scalars`` (``uint64[terms, 4]``); a
+    Jacobian result. One double-and-add (:func:`.points.scalar_mul`) per
+    term on the calling thread: for a few terms, or terms with small
+    scalars, this beats Pippenger, whose setup is paid per sum and whose
+    parallel kernels wake the thread pool (under load, an OS time slice each).
+    """
+    acc = pt.infinity_like(load(bases[0, 0]))
+    for t in range(lo, hi):
+        term = pt.scalar_mul(load_affine(bases, base_index[t]), arrays.load(scalars, t))
+        acc = pt.add(acc, pt.neg(term) if negate[t] else term)
+    return acc

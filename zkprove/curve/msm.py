@@ -31,6 +31,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from zkprove.field.chunks import CHUNKS, chunk_start
 from zkprove.field.params import R, int_to_limbs
 from zkprove.field.u128 import sbb
 
@@ -43,7 +44,6 @@ SCALAR_BITS = 253
 MAX_WINDOW_BITS = 16
 _R_LIMBS = int_to_limbs(R)
 _HALF_R_LIMBS = int_to_limbs((R - 1) // 2)
-_CHUNKS = 64
 
 
 def window_bits(n: int) -> int:
@@ -109,8 +109,8 @@ def _digits_chunk(scalars, skip, c, digits, lo, hi):
 def signed_digits(scalars, skip, c, digits):
     """Fill ``digits[w, i]`` (int32) with the signed c-bit digits of scalar i (see module doc)."""
     n = scalars.shape[0]
-    for k in prange(_CHUNKS):
-        _digits_chunk(scalars, skip, c, digits, k * n // _CHUNKS, (k + 1) * n // _CHUNKS)
+    for k in prange(CHUNKS):
+        _digits_chunk(scalars, skip, c, digits, chunk_start(k, n), chunk_start(k + 1, n))
 
 
 @njit(cache=True)

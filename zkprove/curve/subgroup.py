@@ -18,6 +18,7 @@ conj(y) * xi^((p-1)/2)) with xi = 9 + u (Galbraith and Scott, ePrint
 from numba import njit, prange
 
 from zkprove.field import fq2
+from zkprove.field.chunks import CHUNKS, chunk_start
 from zkprove.field.params import P, int_to_limbs
 
 from . import points as pt
@@ -28,7 +29,6 @@ SEED = 4965661367192848881
 _SEED_LIMBS = int_to_limbs(SEED)
 _PSI_X = fq2.constant(*fq2.power_of_ints((9, 1), (P - 1) // 3))
 _PSI_Y = fq2.constant(*fq2.power_of_ints((9, 1), (P - 1) // 2))
-_CHUNKS = 64
 assert P == 36 * SEED**4 + 36 * SEED**3 + 24 * SEED**2 + 6 * SEED + 1
 assert SEED % 13 != 4 and SEED % 97 != 92, "the conditions of ePrint 2022/348"
 
@@ -62,5 +62,5 @@ def _in_g2_chunk(aff, out, lo, hi):
 def in_g2_batch(aff, out):
     """out[i] = affine G2 point aff[i] (on the curve) lies in the subgroup."""
     n = aff.shape[0]
-    for c in prange(_CHUNKS):
-        _in_g2_chunk(aff, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _in_g2_chunk(aff, out, chunk_start(c, n), chunk_start(c + 1, n))

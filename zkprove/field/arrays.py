@@ -5,18 +5,18 @@ a field id, not the scalar function and the spec. Both choices dodge numba
 limits: a dispatcher passed as an argument defeats ``cache=True`` (every
 process compiles anew, and saving to the cache can fail), and a parallel
 region cannot capture a nested-tuple argument, so the spec is looked up inside
-the serial chunk function.
+the serial chunk function (the chunking itself: :mod:`.chunks`).
 """
 
 import numpy as np
 from numba import njit, prange
 
 from . import montgomery as mont
+from .chunks import CHUNKS, chunk_start
 from .params import FQ_SPEC, FR_SPEC
 
 FIELD_R = 0
 FIELD_Q = 1
-_CHUNKS = 64
 
 
 @njit(cache=True)
@@ -84,16 +84,16 @@ def _binary_chunk(op, a, b, out, lo, hi, field_id):
 def map_unary(op, a, out, field_id):
     """out[i] = op(a[i]) for every row (op: NEG, SQUARE, INV, TO_/FROM_MONTGOMERY)."""
     n = a.shape[0]
-    for c in prange(_CHUNKS):
-        _unary_chunk(op, a, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS, field_id)
+    for c in prange(CHUNKS):
+        _unary_chunk(op, a, out, chunk_start(c, n), chunk_start(c + 1, n), field_id)
 
 
 @njit(cache=True, parallel=True)
 def map_binary(op, a, b, out, field_id):
     """out[i] = op(a[i], b[i]) for every row (op: ADD, SUB, MUL)."""
     n = a.shape[0]
-    for c in prange(_CHUNKS):
-        _binary_chunk(op, a, b, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS, field_id)
+    for c in prange(CHUNKS):
+        _binary_chunk(op, a, b, out, chunk_start(c, n), chunk_start(c + 1, n), field_id)
 
 
 @njit(cache=True)
@@ -107,8 +107,8 @@ def _pow_chunk(a, exponent, out, lo, hi, field_id):
 def map_pow(a, exponent, out, field_id):
     """out[i] = a[i]^e for an exponent given as 4 limbs."""
     n = a.shape[0]
-    for c in prange(_CHUNKS):
-        _pow_chunk(a, exponent, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS, field_id)
+    for c in prange(CHUNKS):
+        _pow_chunk(a, exponent, out, chunk_start(c, n), chunk_start(c + 1, n), field_id)
 
 
 @njit(cache=True)
@@ -132,9 +132,9 @@ def _batch_inverse_chunk(a, out, lo, hi, field_id):
 def batch_inverse(a, out, field_id):
     """Invert every (non-zero) row; one Fermat inversion per chunk (P. Montgomery, 1987)."""
     n = a.shape[0]
-    chunks = min(_CHUNKS, max(1, n // 256))
-    for c in prange(chunks):
-        _batch_inverse_chunk(a, out, c * n // chunks, (c + 1) * n // chunks, field_id)
+    tasks = min(CHUNKS, max(1, n // 256))
+    for c in prange(tasks):
+        _batch_inverse_chunk(a, out, chunk_start(c, n, tasks), chunk_start(c + 1, n, tasks), field_id)
 
 
 @njit(cache=True)

@@ -20,11 +20,11 @@ from zkprove.curve import Group, scalar_limbs
 from zkprove.curve import points as pt
 from zkprove.curve.field_ops import load
 from zkprove.curve.kernels import load_affine, store_jacobian
+from zkprove.field.chunks import CHUNKS, chunk_start
 
 #: Scalars are below r < 2^254.
 SCALAR_BITS = 254
 MAX_WINDOW_BITS = 16
-_CHUNKS = 64
 
 
 def window_bits(n: int) -> int:
@@ -75,8 +75,8 @@ def _mul_chunk(table, c, windows, scalars, out, lo, hi):
 def _mul(table, c, windows, scalars, out):
     """out[i] = sum_k table[k * 2^c + digit_k(scalars[i])] (Jacobian), scalars in parallel chunks."""
     n = scalars.shape[0]
-    for t in prange(_CHUNKS):
-        _mul_chunk(table, c, windows, scalars, out, t * n // _CHUNKS, (t + 1) * n // _CHUNKS)
+    for t in prange(CHUNKS):
+        _mul_chunk(table, c, windows, scalars, out, chunk_start(t, n), chunk_start(t + 1, n))
 
 
 def fixed_base_mul(group: Group, base: np.ndarray, scalars: np.ndarray) -> np.ndarray:

@@ -5,8 +5,9 @@ Phase 2 builds each wire's query points from the Lagrange-basis points:
 QAP matrix column i (BGM17, phase 2; snarkjs ``zkey new``). The number
 of terms is the matrices' non-zero count, and most coefficients are small
 (1, 2, -1), so a double-and-add per term whose leading zero bits cost
-nothing beats an MSM per output. A coefficient above (r - 1)/2 is applied
-as -(r - c), which turns the common -1 into a single addition.
+nothing beats an MSM per output (:func:`zkprove.curve.kernels.signed_sum`).
+A coefficient above (r - 1)/2 is applied as -(r - c), which turns the
+common -1 into a single addition.
 
 The kernel runs outputs in parallel; it serves G1 and G2 through the curve
 package's element-type dispatch.
@@ -16,32 +17,24 @@ import numpy as np
 from numba import njit, prange
 
 from zkprove.curve import Group
-from zkprove.curve import points as pt
-from zkprove.curve.field_ops import load
-from zkprove.curve.kernels import load_affine, store_jacobian
+from zkprove.curve.kernels import signed_sum, store_jacobian
 from zkprove.field import Fr
+from zkprove.field.chunks import CHUNKS, chunk_start
 from zkprove.field.params import R
-
-_CHUNKS = 64
 
 
 @njit(cache=True)
 def _combine_outputs(bases, indptr, base_index, scalars, negate, out, lo, hi):
     for k in range(lo, hi):
-        acc = pt.infinity_like(load(bases[0, 0]))
-        for t in range(indptr[k], indptr[k + 1]):
-            limbs = (scalars[t, 0], scalars[t, 1], scalars[t, 2], scalars[t, 3])
-            term = pt.scalar_mul(load_affine(bases, base_index[t]), limbs)
-            acc = pt.add(acc, pt.neg(term) if negate[t] else term)
-        store_jacobian(out, k, acc)
+        store_jacobian(out, k, signed_sum(bases, base_index, scalars, negate, indptr[k], indptr[k + 1]))
 
 
 @njit(cache=True, parallel=True)
 def _combine(bases, indptr, base_index, scalars, negate, out):
     """out[k] = sum over terms t in [indptr[k], indptr[k+1]) of +-scalars[t] * bases[base_index[t]]."""
     n = out.shape[0]
-    for c in prange(_CHUNKS):
-        _combine_outputs(bases, indptr, base_index, scalars, negate, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _combine_outputs(bases, indptr, base_index, scalars, negate, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 def combine(group: Group, bases: np.ndarray, output: np.ndarray, base: np.ndarray, coeffs: np.ndarray, n_outputs: int) -> np.ndarray:

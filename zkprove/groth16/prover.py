@@ -43,16 +43,15 @@ from numba import njit
 
 from zkprove.curve import G1, G2, Group, scalar_limbs
 from zkprove.curve import points as pt
-from zkprove.curve.field_ops import load
-from zkprove.curve.kernels import load_affine, store_affine
+from zkprove.curve.kernels import signed_sum, store_affine
 from zkprove.field import Fr
 from zkprove.field.params import R
-from zkprove.r1cs.system import ConstraintSystem, UnsatisfiedConstraint, Witness
+from zkprove.r1cs.system import ConstraintSystem, UnsatisfiedConstraint, Witness, first_unsatisfied
 from zkprove.timing import StepTimer
 
 from .data import Proof
 from .keys import ProvingKey, QueryBases, g1_to_ints, g2_to_ints
-from .qap import QAP, first_unsatisfied, odd_coset_numerator, quotient
+from .qap import QAP, odd_coset_numerator, quotient
 
 #: Queries with at most this many finite bases skip Pippenger (see :func:`_combination`).
 SERIAL_MSM_MAX = 16
@@ -90,8 +89,8 @@ def prove(
         z_mont = Fr.from_standard_limbs(z)
     with timer.step("reduce"):
         az, bz, cz = pk.qap.reduce(z_mont)
-        bad = first_unsatisfied(az, bz, cz, pk.n_constraints) if pk.qap.c is not None else -1
-        if bad >= 0:
+        bad = first_unsatisfied(az, bz, cz, pk.n_constraints) if pk.qap.c is not None else None
+        if bad is not None:
             raise _unsatisfied(pk.qap, bad, values, cs)
     with timer.step("quotient"):
         witness_map = odd_coset_numerator if pk.h_on_odd_coset else quotient
@@ -162,13 +161,7 @@ def _combine_limbs(group: Group, points: np.ndarray, limbs: np.ndarray) -> np.nd
 
 @njit(cache=True)
 def _combination(points, scalars, out):
-    """out[0] = sum_k scalars[k] * points[k] by double-and-add on one thread (affine in and out).
-
-    For a handful of points this beats Pippenger, whose parallel kernels each
-    wake the thread pool: under load that costs a scheduler time slice apiece.
-    """
-    acc = pt.infinity_like(load(points[0, 0]))
-    for k in range(points.shape[0]):
-        scalar = (scalars[k, 0], scalars[k, 1], scalars[k, 2], scalars[k, 3])
-        acc = pt.add(acc, pt.scalar_mul(load_affine(points, k), scalar))
+    """out[0] = sum_k scalars[k] * points[k] on one thread, affine in and out (see :func:`signed_sum`)."""
+    n = points.shape[0]
+    acc = signed_sum(points, np.arange(n), scalars, np.zeros(n, np.bool_), 0, n)
     store_affine(out, 0, pt.to_affine(acc))

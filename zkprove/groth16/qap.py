@@ -49,6 +49,7 @@ from numba import njit, prange
 
 from zkprove.field import Fr
 from zkprove.field.arrays import load, store
+from zkprove.field.chunks import CHUNKS, chunk_start
 from zkprove.field.montgomery import add, equal, is_zero, mul, sub
 from zkprove.field.params import FR_SPEC, R
 from zkprove.poly import EvaluationDomain
@@ -56,8 +57,6 @@ from zkprove.poly.domain import montgomery_limbs, root_of_unity, scale_by_powers
 from zkprove.poly.ntt import coset_intt, coset_ntt, intt
 from zkprove.r1cs.system import ConstraintSystem, SparseMatrix
 from zkprove.timing import StepTimer
-
-_CHUNKS = 64
 
 
 def domain_size(n_constraints: int, n_public: int) -> int:
@@ -230,8 +229,8 @@ def _matvec_rows(indptr, wires, coeffs, z, out, lo, hi):
 def _matvec(indptr, wires, coeffs, z, out):
     """out[row] = sum_k coeffs[k] * z[wires[k]] over the row's entries, rows in parallel."""
     n = indptr.shape[0] - 1
-    for c in prange(_CHUNKS):
-        _matvec_rows(indptr, wires, coeffs, z, out, c * n // _CHUNKS, (c + 1) * n // _CHUNKS)
+    for c in prange(CHUNKS):
+        _matvec_rows(indptr, wires, coeffs, z, out, chunk_start(c, n), chunk_start(c + 1, n))
 
 
 @njit(cache=True)
@@ -247,15 +246,6 @@ def _transpose_matvec(indptr, wires, coeffs, x, out):
 
 
 @njit(cache=True)
-def first_unsatisfied(az, bz, cz, n_rows):
-    """The first row j < n_rows with az[j] * bz[j] != cz[j], or -1."""
-    for j in range(n_rows):
-        if not equal(mul(load(az, j), load(bz, j), FR_SPEC), load(cz, j)):
-            return j
-    return -1
-
-
-@njit(cache=True)
 def _divide_rows(a, b, c, z_inv, out, lo, hi):
     factor = load(z_inv, 0)
     for i in range(lo, hi):
@@ -267,8 +257,8 @@ def _divide_rows(a, b, c, z_inv, out, lo, hi):
 def _divide_on_coset(a, b, c, z_inv, out):
     """out[i] = (a[i] * b[i] - c[i]) * z_inv: the quotient's evaluations on the coset."""
     n = a.shape[0]
-    for k in prange(_CHUNKS):
-        _divide_rows(a, b, c, z_inv, out, k * n // _CHUNKS, (k + 1) * n // _CHUNKS)
+    for k in prange(CHUNKS):
+        _divide_rows(a, b, c, z_inv, out, chunk_start(k, n), chunk_start(k + 1, n))
 
 
 def quotient(

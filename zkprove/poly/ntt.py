@@ -72,6 +72,23 @@ def _reverse_bits(index, bits):
 
 
 @njit(cache=True)
+def _fill_bit_reversed(out, log_n):
+    for i in range(out.shape[0]):
+        out[i] = _reverse_bits(i, log_n)
+
+
+def bit_reversed_indices(log_n: int) -> np.ndarray:
+    """int64 array whose entry i is i with its low ``log_n`` bits reversed (log_n <= 32).
+
+    The permutation the transforms apply in place (:func:`_bit_reverse`),
+    for callers that permute other rows, such as the ceremony's points.
+    """
+    out = np.empty(1 << log_n, np.int64)
+    _fill_bit_reversed(out, log_n)
+    return out
+
+
+@njit(cache=True)
 def _bit_reverse_rows(a, log_n, start, stop):
     """Swap each row i in [start, stop) with row reverse(i) when i < reverse(i)."""
     for i in range(start, stop):

@@ -10,8 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
-from ..field.params import R
+from ..field import Fr
+from ..field.arrays import load
+from ..field.montgomery import equal, mul
+from ..field.params import FR_SPEC, R
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,24 @@ class SparseMatrix:
             sum(coeffs[k] * values[wires[k]] for k in range(indptr[i], indptr[i + 1])) % prime
             for i in range(len(indptr) - 1)
         ]
+
+
+def first_unsatisfied(az: np.ndarray, bz: np.ndarray, cz: np.ndarray, n_rows: int) -> int | None:
+    """The first row j < n_rows whose A·z, B·z, C·z violate az[j] * bz[j] = cz[j], or None.
+
+    The rows are Montgomery-form Fr arrays (``uint64[n, 4]``, n >= n_rows),
+    as the prover's reduction produces them (the QAP pads them past n_rows).
+    """
+    row = _first_violated_row(az, bz, cz, n_rows)
+    return None if row < 0 else int(row)
+
+
+@njit(cache=True)
+def _first_violated_row(az, bz, cz, n_rows):
+    for j in range(n_rows):
+        if not equal(mul(load(az, j), load(bz, j), FR_SPEC), load(cz, j)):
+            return j
+    return -1
 
 
 class UnsatisfiedConstraint(ValueError):
@@ -111,14 +133,11 @@ class ConstraintSystem:
         return self.origin_table[int(self.origin_index[index])]
 
     def first_unsatisfied(self, values: Sequence[int]) -> int | None:
-        """Index of the first violated constraint under ``values``, or None."""
-        rows_a = self.a.evaluate(values, self.prime)
-        rows_b = self.b.evaluate(values, self.prime)
-        rows_c = self.c.evaluate(values, self.prime)
-        for i, (x, y, z) in enumerate(zip(rows_a, rows_b, rows_c)):
-            if x * y % self.prime != z:
-                return i
-        return None
+        """Index of the first violated constraint under ``values``, or None (a system over r only)."""
+        if self.prime != R:
+            raise ValueError(f"checking a witness needs a constraint system over BN254's r, not {self.prime}")
+        rows = (Fr.from_ints(m.evaluate(values, self.prime)) for m in (self.a, self.b, self.c))
+        return first_unsatisfied(*rows, self.n_constraints)
 
     def check(self, values: Sequence[int]) -> None:
         """Raise :class:`UnsatisfiedConstraint` naming the first violated constraint."""

@@ -5,7 +5,7 @@ tools/node``, done by ``scripts/test``). Tests that need them use
 :func:`requires_node`, which marks them ``node`` and skips them with a reason
 saying what is missing and how to install it::
 
-    from node_tools import requires_node, snarkjs
+    from helpers.node import requires_node, snarkjs
 
     @requires_node("snarkjs")
     def test_something(tmp_path):
@@ -15,14 +15,13 @@ saying what is missing and how to install it::
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "tools" / "node" / "node_modules"
 CIRCOMLIB = NODE_MODULES / "circomlib" / "circuits"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -100,14 +99,13 @@ def r1cs_info(path: Path) -> dict[str, int]:
     return {key: int(value) for key, value in re.findall(r"# of ([\w ]+): (\d+)", output)}
 
 
-@cache
-def small_ptau(power: int = 8) -> Path:
-    """A phase-2-ready powers of tau for circuits of up to 2^power constraints, made once per session.
+def make_small_ptau(work: Path, power: int = 8) -> Path:
+    """A phase-2-ready powers of tau in ``work`` for circuits of up to 2^power constraints.
 
     ``snarkjs powersoftau new``, one contribution and ``prepare phase2`` take a few
     seconds at 2^8, so interop tests never need the prepared files of ``../shared``.
+    The session fixture ``small_ptau`` (tests/conftest.py) makes it once.
     """
-    work = Path(tempfile.mkdtemp(prefix="zkprove-ptau-"))
     snarkjs("powersoftau", "new", "bn128", str(power), work / "pot_0.ptau")
     snarkjs("powersoftau", "contribute", work / "pot_0.ptau", work / "pot_1.ptau", "-n=tests", "-e=zkprove test entropy")
     snarkjs("powersoftau", "prepare", "phase2", work / "pot_1.ptau", work / "pot_final.ptau", timeout=300)

@@ -4,14 +4,14 @@ The good ``.zkey`` is a dev key written by :func:`zkprove.formats.zkey_file.writ
 the good ``.ptau`` is built here from known toxic waste at power 2 (every
 section a real file has, the Lagrange sections and one contribution
 included). Each case says what the refusal must contain (see
-:mod:`damaged_files`); the damage kinds are those of the iden3 container
+:mod:`helpers.damaged_files`); the damage kinds are those of the iden3 container
 plus each format's own: a foreign curve or prime, field sizes, lying
 counts, a domain or power out of range, points off the curve or not below p.
 """
 
 from collections.abc import Iterator
 
-from damaged_files import BLS12_381_R, EXTREMES, Damaged, _container_damage, patch, sections_of
+from .damaged_files import BLS12_381_R, EXTREMES, Damaged, _container_damage, patch, sections_of
 
 from zkprove.curve import G1, G2
 from zkprove.field.params import P, R

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 
 import pytest
-from node_tools import NODE_MODULES
+from .node import NODE_MODULES
 
 EVM_VERSION = "cancun"
 SOLC = NODE_MODULES / "solc"
