@@ -107,7 +107,7 @@ def _bench_one(family: str, size: int, repeats: int, rapidsnark: Path | None, wi
                folder: Path) -> list[Row]:
     from zkprove import groth16
     from zkprove.formats.wtns_file import write_wtns
-    from zkprove.formats.zkey_file import ZkeyFile, circuit_hash, initial_mpc, write_zkey
+    from zkprove.formats.zkey_file import dev_zkey, write_zkey
 
     cs, witness = _circuit(family, size)
     with warnings.catch_warnings():
@@ -116,7 +116,7 @@ def _bench_one(family: str, size: int, repeats: int, rapidsnark: Path | None, wi
         pk, vk = groth16.setup(cs, odd_coset_h=True)
         setup_s = time.perf_counter() - start
     files = {name: folder / name for name in ("c.zkey", "w.wtns", "vk.json")}
-    write_zkey(files["c.zkey"], ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query))))
+    write_zkey(files["c.zkey"], dev_zkey(pk))
     write_wtns(witness.values, files["w.wtns"])
     timers = [StepTimer() for _ in range(repeats)]
     warm_then_time(lambda timer: groth16.prove(pk, witness.values, timer=timer), StepTimer(), timers)

@@ -25,7 +25,7 @@ from zkprove.cli import app
 from zkprove.formats.ptau_file import PtauFile, PtauFormatError
 from zkprove.formats.r1cs_file import write_r1cs
 from zkprove.formats.wtns_file import write_wtns
-from zkprove.formats.zkey_file import ZkeyFile, ZkeyFormatError, circuit_hash, initial_mpc, read_zkey, zkey_bytes
+from zkprove.formats.zkey_file import ZkeyFormatError, dev_zkey, read_zkey, zkey_bytes
 
 runner = CliRunner()
 
@@ -39,7 +39,7 @@ def good(tmp_path_factory):
         pk, _ = groth16.setup(cs, odd_coset_h=True)
     write_r1cs(cs, folder / "c.r1cs")
     write_wtns(cs.solve(**INPUTS[ThreePublic]).values, folder / "w.wtns")
-    return {"folder": folder, "zkey": zkey_bytes(ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query)))),
+    return {"folder": folder, "zkey": zkey_bytes(dev_zkey(pk)),
             "ptau": synthetic_ptau()}
 
 

@@ -315,13 +315,13 @@ def test_the_workload_proves_under_a_zkey_and_refuses_another_circuit_s(tmp_path
     from workers.workload import rollup_workload
 
     from zkprove import groth16
-    from zkprove.formats.zkey_file import ZkeyFile, circuit_hash, initial_mpc, write_zkey
+    from zkprove.formats.zkey_file import dev_zkey, write_zkey
 
     def zkey_of(cs, path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", groth16.ToxicWasteWarning)
             pk, _ = groth16.setup(cs, odd_coset_h=True)
-        write_zkey(path, ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query))))
+        write_zkey(path, dev_zkey(pk))
         return pk
 
     pk = zkey_of(TransferBatch(T=1, depth=4).compile(), tmp_path / "transfer.zkey")

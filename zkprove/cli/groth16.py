@@ -103,9 +103,9 @@ def _dev_setup(cs: Any, zkey: bool) -> tuple[Any, Callable[[Path], None]]:
         pk, _ = setup(cs, odd_coset_h=zkey)
     if not zkey:
         return pk, lambda path: save_proving_key(pk, path)
-    from zkprove.formats.zkey_file import ZkeyFile, circuit_hash, initial_mpc, write_zkey
+    from zkprove.formats.zkey_file import dev_zkey, write_zkey
 
-    dev = ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query)))
+    dev = dev_zkey(pk)
     return pk, lambda path: write_zkey(path, dev)
 
 

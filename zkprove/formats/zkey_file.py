@@ -120,6 +120,16 @@ def initial_mpc(cs_hash: bytes) -> bytes:
     return cs_hash + (0).to_bytes(4, "little")
 
 
+def dev_zkey(pk: ProvingKey) -> ZkeyFile:
+    """A dev key (snarkjs variant, its toxic waste drawn here) as an uncontributed ``.zkey``.
+
+    With no powers of tau behind it, its circuit hash covers its own H
+    points where snarkjs's covers the n - 1 tau powers, so ``snarkjs zkey
+    verify`` cannot check it; snarkjs and rapidsnark prove with it.
+    """
+    return ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query)))
+
+
 def read_zkey(source: Source, allow_degenerate: bool = False) -> ZkeyFile:
     """Read a snarkjs Groth16 ``.zkey`` (a path or its bytes); :class:`ZkeyFormatError` names what is wrong.
 
@@ -316,4 +326,4 @@ def circuit_hash(pk: ProvingKey, h_powers: np.ndarray) -> bytes:
     return hasher.digest()
 
 
-__all__ = ["NEW_ORDER", "ZkeyFile", "ZkeyFormatError", "circuit_hash", "initial_mpc", "read_zkey", "write_zkey", "zkey_bytes"]
+__all__ = ["NEW_ORDER", "ZkeyFile", "ZkeyFormatError", "circuit_hash", "dev_zkey", "initial_mpc", "read_zkey", "write_zkey", "zkey_bytes"]
