@@ -210,7 +210,6 @@ def _arkworks_row(files: list[Path], ours: float, name: str, k: int) -> Row:
 
 def bench_batch(n_proofs: int = 64) -> list[Row]:
     """verify_batch of n proofs under one key, per proof, beside single verifies."""
-    from zkprove import groth16
     from zkprove.l1 import verify, verify_batch
 
     vk, statements, pk, witness = _statements(1, 2 * n_proofs)

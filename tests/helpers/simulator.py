@@ -17,6 +17,7 @@ from random import Random
 
 from py_ecc import optimized_bn128 as bn
 
+from zkprove.ceremony.pok import fq2_sqrt
 from zkprove.groth16.data import G1, G2, Proof, VerifyingKey
 from zkprove.l1.curve import R, from_py_ecc_g1, from_py_ecc_g2
 
@@ -70,19 +71,6 @@ class Trapdoor:
         return Proof(a=g1_mul(a), b=g2_mul(b), c=g1_mul(c))
 
 
-def _fq2_sqrt(value: bn.FQ2) -> bn.FQ2 | None:
-    """A square root in Fq2 = Fq[i]/(i^2 + 1), p = 3 mod 4 (Adj and Rodriguez-Henriquez, alg. 9)."""
-    p = bn.field_modulus
-    a1 = value ** ((p - 3) // 4)
-    alpha = a1 * a1 * value
-    x0 = a1 * value
-    if alpha == bn.FQ2([-1, 0]):
-        root = bn.FQ2([0, 1]) * x0
-    else:
-        root = (alpha + bn.FQ2.one()) ** ((p - 1) // 2) * x0
-    return root if root * root == value else None
-
-
 def g2_point_outside_subgroup() -> G2:
     """A point on the twist curve y^2 = x^3 + b2 that is not in the order-r subgroup.
 
@@ -91,7 +79,7 @@ def g2_point_outside_subgroup() -> G2:
     """
     for k in range(1, 1000):
         x = bn.FQ2([k, 1])
-        y = _fq2_sqrt(x**3 + bn.b2)
+        y = fq2_sqrt(x**3 + bn.b2)
         if y is not None:
             point = (x, y, bn.FQ2.one())
             assert not bn.is_inf(bn.multiply(point, R))
