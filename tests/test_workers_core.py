@@ -185,7 +185,7 @@ def test_invalid_proofs_and_missed_deadlines_reassign_and_slash_in_the_auction(t
     metrics = measure(core.log)
     # 30 staked, 10 slashed per failed lock: the missed deadline, then two invalid proofs; then it may not bid
     assert (metrics.deadline_misses, metrics.invalid_caught, metrics.slashes, metrics.slashed_stake) == (1, 3, 3, 30)
-    assert auction.stakes["cheap-liar"] == 0.0
+    assert core.balance("cheap-liar") == 0.0
 
 
 def test_policies_choose_as_documented():

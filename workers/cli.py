@@ -117,6 +117,9 @@ def run(
     console.print(f"TransferBatch(T={batch_size}, depth={depth}): {workload.cs.n_constraints:,} constraints; "
                   f"{cores} cores; warm proof with all cores {reference_s:.2f} s; job logs in {log_dir}")
     console.print(_table(report))
+    for name, result in results.items():
+        if result.verdict is not None:
+            console.print(f"[red]{name} ended early[/red]: {result.verdict}")
     if any(r.metrics.finalized + r.metrics.failed < r.metrics.jobs for r in results.values()):
         raise typer.Exit(1)
 
@@ -131,7 +134,7 @@ def _report(results: dict, constraints: int, batch_size: int, depth: int, cores:
         out["runs"][name] = {
             "provers": result.scenario.provers, "policy": result.scenario.policy, **result.metrics.as_dict(),
             "deadline_s": result.deadline_s, "speedup": speedup,
-            "overhead_ms_per_job": result.overhead_ms_per_job, "log": result.log_path,
+            "overhead_ms_per_job": result.overhead_ms_per_job, "log": result.log_path, "verdict": result.verdict,
         }
     return out
 

@@ -81,36 +81,61 @@ class RayCoordinator:
 
     # the loop -------------------------------------------------------------
 
-    def run(self, timeout_s: float, schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = ()) -> None:
-        """Drive the core until every scheduled action has run and every job is finalized or failed;
-        TimeoutError after ``timeout_s``.
+    def run(self, timeout_s: float, schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = (),
+            grace_s: float = 0.0) -> str | None:
+        """Drive the core until every scheduled action has run and every job is finalized or failed.
 
-        ``schedule`` holds ``(seconds after start, action)`` pairs, e.g. job arrivals, provers joining or leaving.
+        ``schedule`` holds ``(seconds after start, action)`` pairs, e.g. job
+        arrivals, provers joining or leaving. Returns None when every job is
+        final, else why the run ended early: it stalled (no job can move, see
+        :meth:`~workers.core.CoordinatorCore.stall`; an expired attempt gets
+        ``grace_s`` more to answer), no prover is left, or ``timeout_s``
+        passed. Either way the attempts still open are closed as lost, and the
+        verdict is logged as a ``stopped`` event.
         """
         start = time.monotonic()
         pending = sorted(schedule, key=lambda item: item[0])
+        verdict = None
         while pending or not self.core.done():
             now = time.monotonic()
-            if now - start > timeout_s:
-                raise TimeoutError(f"cluster run did not finish in {timeout_s:.0f} s")
-            if not (self.provers or pending):
-                raise RuntimeError("no prover is left to prove the remaining jobs")
+            verdict = self._verdict(now - start, timeout_s, pending, grace_s)
+            if verdict is not None:
+                break
             while pending and pending[0][0] <= now - start:
                 pending.pop(0)[1](self)
-            self._dispatch()
-            refs = list(self.calls) + list(self.probes) + ([self.batch[0]] if self.batch else [])
-            wait_s = self._wait_s(now, start, pending)
-            self.busy_s += time.monotonic() - now
-            ready = self._wait(refs, wait_s)
-            tick = time.monotonic()
-            for ref in ready:
-                self._handle(ref)
-            self.core.tick()
-            self._verify()
-            if self.on_progress is not None:
-                self.on_progress(self)
-            self.busy_s += time.monotonic() - tick
+            self.step(self._wait_s(now, start, pending))
         self.core.close_open_attempts("the run ended before the prover answered")
+        if verdict is not None:
+            self.core.log.event(time.time(), "stopped", detail=verdict)
+        return verdict
+
+    def step(self, wait_s: float) -> None:
+        """One turn of the loop: dispatch, wait up to ``wait_s`` for answers, handle them, expire, verify."""
+        now = time.monotonic()
+        self._dispatch()
+        refs = list(self.calls) + list(self.probes) + ([self.batch[0]] if self.batch else [])
+        self.busy_s += time.monotonic() - now
+        ready = self._wait(refs, wait_s)
+        tick = time.monotonic()
+        for ref in ready:
+            self._handle(ref)
+        self.core.tick()
+        self._verify()
+        if self.on_progress is not None:
+            self.on_progress(self)
+        self.busy_s += time.monotonic() - tick
+
+    def _verdict(self, elapsed_s: float, timeout_s: float, pending: list, grace_s: float) -> str | None:
+        """Why the run must end now (None: go on)."""
+        if elapsed_s > timeout_s:
+            unfinished = self.core.log.count() - self.core.log.count("finalized", "failed")
+            return f"timed out after {timeout_s:.0f} s with {unfinished} jobs unfinished"
+        if pending or self.probes:
+            return None
+        if not self.provers:
+            return "no prover is left to prove the remaining jobs"
+        stall = self.core.stall(grace_s)
+        return None if stall is None else stall.describe()
 
     @staticmethod
     def _wait(refs: list[ray.ObjectRef], timeout_s: float) -> list[ray.ObjectRef]:

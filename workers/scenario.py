@@ -76,6 +76,8 @@ class RunResult:
     overhead_ms_per_job: float
     deadline_s: float
     log_path: str
+    verdict: str | None = None
+    """None: every job became final; else why the run ended early (stalled, no prover left, timed out)."""
 
 
 def warm_reference(workload: Workload) -> float:
@@ -106,7 +108,7 @@ def run_scenario(
     schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = (),
     exclude_nodes: tuple[str, ...] = (),
 ) -> RunResult:
-    """Run ``scenario`` on Ray (already connected) until every job is final, and measure it.
+    """Run ``scenario`` on Ray (already connected) until every job is final or it stalls, and measure it.
 
     Jobs not yet in the log are submitted once the provers are up, one every
     ``scenario.interval_s`` seconds; ``schedule`` adds ``(seconds, action)`` events.
@@ -129,10 +131,10 @@ def run_scenario(
         coordinator.await_provers(timeout_s)
         waiting = [job for job in workload.jobs if log.job(job.job_id) is None]
         arrivals = [(k * scenario.interval_s, lambda c, job=job: c.core.submit(job)) for k, job in enumerate(waiting)]
-        coordinator.run(timeout_s, [*arrivals, *schedule])
+        verdict = coordinator.run(timeout_s, [*arrivals, *schedule], grace_s=deadline_s)
     finally:
         coordinator.shutdown()
     metrics = measure(log)
     log.close()
     overhead = 1e3 * coordinator.busy_s / max(len(workload.jobs), 1)
-    return RunResult(scenario, metrics, overhead, deadline_s, os.fspath(log_path))
+    return RunResult(scenario, metrics, overhead, deadline_s, os.fspath(log_path), verdict)
