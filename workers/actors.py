@@ -70,6 +70,10 @@ class ProverActor:
         time.sleep((fault.speed - 1.0) * elapsed)
         self.warm_prove_s = fault.speed * elapsed
 
+    def key_fingerprint(self) -> str:
+        """The fingerprint of the proving key this prover holds (:func:`zkprove.groth16.key_fingerprint`)."""
+        return groth16.key_fingerprint(self.pk)
+
     def capacity(self) -> Capacity:
         """What this prover offers: threads, warm proving time, stake, and the node it runs on."""
         node = ray.get_runtime_context().get_node_id()

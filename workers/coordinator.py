@@ -103,27 +103,38 @@ class RayCoordinator:
                 break
             while pending and pending[0][0] <= now - start:
                 pending.pop(0)[1](self)
-            self.step(self._wait_s(now, start, pending))
+            wake = [self.wake_in()] + ([pending[0][0] - (now - start)] if pending else [])
+            self.step(max(0.0, min(wake)))
         self.core.close_open_attempts("the run ended before the prover answered")
         if verdict is not None:
             self.core.log.event(time.time(), "stopped", detail=verdict)
         return verdict
 
-    def step(self, wait_s: float) -> None:
-        """One turn of the loop: dispatch, wait up to ``wait_s`` for answers, handle them, expire, verify."""
+    def step(self, wait_s: float, also: tuple[ray.ObjectRef, ...] = ()) -> list[ray.ObjectRef]:
+        """One turn of the loop: dispatch, wait up to ``wait_s`` for answers, handle them, expire, verify.
+
+        ``also``: the caller's own refs to wake on (a service's mailbox); those that are ready are returned.
+        """
         now = time.monotonic()
         self._dispatch()
-        refs = list(self.calls) + list(self.probes) + ([self.batch[0]] if self.batch else [])
+        refs = list(self.calls) + list(self.probes) + ([self.batch[0]] if self.batch else []) + list(also)
         self.busy_s += time.monotonic() - now
         ready = self._wait(refs, wait_s)
         tick = time.monotonic()
         for ref in ready:
-            self._handle(ref)
+            if ref not in also:
+                self._handle(ref)
         self.core.tick()
         self._verify()
         if self.on_progress is not None:
             self.on_progress(self)
         self.busy_s += time.monotonic() - tick
+        return [ref for ref in ready if ref in also]
+
+    def wake_in(self) -> float:
+        """Seconds until the loop must look again: the nearest attempt deadline, at most :data:`POLL_S`."""
+        deadline = self.core.next_deadline()
+        return POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - self.core.clock()))
 
     def _verdict(self, elapsed_s: float, timeout_s: float, pending: list, grace_s: float) -> str | None:
         """Why the run must end now (None: go on)."""
@@ -145,12 +156,6 @@ class RayCoordinator:
             return []
         ready, _ = ray.wait(refs, num_returns=1, timeout=timeout_s)
         return ray.wait(refs, num_returns=len(refs), timeout=0)[0] if ready else []
-
-    def _wait_s(self, now: float, start: float, pending: list) -> float:
-        deadline = self.core.next_deadline()
-        wake = [POLL_S] + ([deadline - now] if deadline is not None else [])
-        wake += [pending[0][0] - (now - start)] if pending else []
-        return max(0.0, min(wake))
 
     def _dispatch(self) -> None:
         for d in self.core.assign():
