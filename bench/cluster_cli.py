@@ -71,8 +71,8 @@ def run(
     2.5 times the slowest prover's expected proving time on its share of the cores, plus 2 s, from its
     assignment (docs/architecture.md, "Deadlines").
     """
-    scenarios = plan_runs(runs, policy, provers, faults, seed, redundancy=redundancy, stake=CLUSTER_RUN_STAKE,
-                          max_restarts=CLUSTER_RUN_RESTARTS)
+    scenarios = plan_runs(runs, policy, provers, faults, seed, jobs=jobs, batch_size=batch_size, redundancy=redundancy,
+                          stake=CLUSTER_RUN_STAKE, max_restarts=CLUSTER_RUN_RESTARTS)
     if pk_path is not None:
         from zkprove.formats.key_files import key_kind
 

@@ -6,6 +6,7 @@ exactly once, in state-root order, and no invalid proof accepted.
 """
 
 import dataclasses
+import json
 import os
 import signal
 import sqlite3
@@ -198,10 +199,49 @@ def test_kill_9_coordinator_resumes_from_the_log(ray_cluster, workload, tmp_path
     first.wait(timeout=30)
     killed_at = _finalized(log_path)
     assert killed_at < 6, f"{killed_at} jobs final when killed:\n{said}"
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400, check=False)
+    second = subprocess.run([*command, "--json", str(tmp_path / "run.json")], env=env, capture_output=True,
+                            text=True, timeout=400, check=False)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    said = second.stdout + second.stderr
+    assert "joined the cluster" in said and "Ray's own output goes to" in said and "core_worker" not in said
+    report = json.loads((tmp_path / "run.json").read_text())
+    assert report["provenance"]["seed"] == 5 and {"ray", "numba"} <= set(report["provenance"]["versions"])
+    run = report["runs"]["scattered"]
+    assert run["finalized"] == 6 and run["within_deadline"] == 1 - run["deadline_misses"] / run["attempts"]
+    assert (tmp_path / "ray.log").exists()
     log = JobLog(log_path)
     workload6 = dataclasses.replace(w, jobs=w.jobs[:6])
     assert_finalized_once_in_order(log, workload6, 6)
     assert log.events("resumed")
     assert [e[2] for e in log.events("submitted")] == list(range(6))  # submitted once, across both lives
+
+
+EXISTING_RAY = """
+import os, ray
+from workers.cluster import connect
+address = os.environ["RAY_ADDRESS"]
+try:
+    ray.init(num_cpus=1)
+except ValueError as error:
+    print("plain ray.init:", error)
+print(connect())
+ray.shutdown()
+del os.environ["RAY_ADDRESS"]
+said = connect(num_cpus=1)
+print(said, "| its own:", ray.get_runtime_context().gcs_address != address)
+ray.shutdown()
+"""
+
+
+def test_another_ray_on_the_machine_is_joined_when_asked_and_left_alone_otherwise(ray_cluster):
+    """The failure ``cluster run`` had: ``ray.init(num_cpus=...)`` refuses to start beside a Ray that
+    RAY_ADDRESS names. :func:`workers.cluster.connect` joins it when asked (RAY_ADDRESS) and otherwise
+    starts its own on free ports, and says which."""
+    env = {**os.environ, "RAY_ADDRESS": ray_cluster.address}
+    done = subprocess.run([sys.executable, "-c", EXISTING_RAY], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr[-3000:]
+    assert "num_cpus and num_gpus must not be provided" in out
+    assert "joined the cluster at" in out
+    assert "started an embedded one" in out and "its own: True" in out

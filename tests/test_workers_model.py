@@ -114,8 +114,25 @@ def test_within_deadline_and_deadline_misses_count_the_same_attempts():
     assert m.deadline_misses == len(late) and m.within_deadline == pytest.approx(1 - len(late) / len(attempts))
 
 
-def test_every_metric_has_a_definition():
+def test_every_metric_has_a_definition_and_the_docs_print_the_same():
+    from pathlib import Path
+
     assert set(DEFINITIONS) == set(RunMetrics.__dataclass_fields__)
+    doc = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text()
+    section = doc.split("\n### Metrics\n", 1)[1].split("\n### ", 1)[0]
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", section, re.M))
+    assert rows == DEFINITIONS
+
+
+def test_cluster_run_help_defines_its_metrics():
+    from typer.testing import CliRunner
+
+    import bench.cluster_cli  # noqa: F401  (adds run to the cluster group)
+    from workers.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["run", "--help"], terminal_width=200).output.replace("│", " ").split())
+    assert "attempts within deadline: share of attempts that did not miss their deadline" in text
+    assert "deadline s (per attempt): seconds one attempt may take from assignment" in text
 
 
 def test_json_outputs_carry_their_provenance():

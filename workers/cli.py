@@ -98,27 +98,33 @@ def plan_runs(runs: str, policy: str, provers: int, faults: str, seed: int, **pa
 def ray_output_to(log_path: Path, verbose: bool) -> Iterator[Console]:
     """A console for the screen, while Ray's own output goes to ``log_path`` (unless ``verbose``).
 
-    Ray's driver writes to file descriptor 2 from C++ (``core_worker.cc``) and
-    from its Python loggers (token notices, "worker died" reports); pointing
-    that descriptor at the log file keeps them out of the progress display,
-    which draws on the terminal through the original stderr.
+    Ray's driver writes to file descriptors 1 and 2 from C++ (``core_worker.cc``)
+    and from Python (token notices, "(raylet) A worker died" reports);
+    pointing both at the log file keeps them out of the progress display,
+    which draws on the terminal through a copy of the original stderr.
+    Whatever the command prints to stdout comes after this context.
     """
     if verbose:
         yield Console(stderr=True)
         return
+    sys.stdout.flush()
     sys.stderr.flush()
-    saved, screen = os.dup(2), sys.stderr
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
+    screen = sys.stderr
     with open(log_path, "ab") as log:
-        os.dup2(log.fileno(), 2)
-    sys.stderr = open(saved, "w", closefd=False)
+        for fd in saved:
+            os.dup2(log.fileno(), fd)
+    sys.stderr = open(saved[2], "w", closefd=False)
     try:
         yield Console(stderr=True)
     finally:
+        sys.stdout.flush()
         sys.stderr.flush()
-        os.dup2(saved, 2)
         sys.stderr.close()
         sys.stderr = screen
-        os.close(saved)
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
 
 
 def execute(scenarios: dict[str, Scenario], make_workload: Callable[[], Workload], describe: str, *,
@@ -172,7 +178,7 @@ def execute(scenarios: dict[str, Scenario], make_workload: Callable[[], Workload
 
 def _run_report(result, centralized: dict | None) -> dict:
     metrics = result.metrics
-    base = centralized.get("makespan_s") if centralized else None
+    base = metrics.makespan_s if result.scenario.centralized else (centralized or {}).get("makespan_s")
     return {"provers": result.scenario.actors, "policy": result.scenario.policy, **metrics.as_dict(),
             "deadline_s": result.deadline_s, "speedup": base / metrics.makespan_s if base and metrics.makespan_s
             else None, "overhead_ms_per_job": result.overhead_ms_per_job, "scenario": result.scenario.as_dict(),
