@@ -3,10 +3,12 @@
 :class:`RayCoordinator` owns no decisions; :class:`~workers.core.CoordinatorCore`
 makes them. Its loop: ask the core for dispatches and send each as one actor
 call; ``ray.wait(timeout=...)`` on the calls in flight, woken at the next
-deadline at the latest; feed answers (or the actor's death) back to the core;
+deadline at the latest; ``core.tick()`` expires the attempts whose deadline has passed (before
+the answers that arrived meanwhile are read, so an answer after its
+deadline is a miss, as the metrics count it); feed answers (or the actor's
+death) back to the core;
 send the proofs that arrived meanwhile to the verifier actor as one batch
-(while a batch verifies, new proofs queue, so batches grow with load);
-``core.tick()`` expires missed deadlines. A prover whose actor died is
+(while a batch verifies, new proofs queue, so batches grow with load). A prover whose actor died is
 deregistered; if Ray restarts it, it registers again once its warm-up is done.
 
 It also counts its own time outside ``ray.wait`` (:attr:`busy_s`): the
@@ -36,7 +38,7 @@ class _Call:
     job_id: int
     attempt: int
     prover_id: str
-    public_inputs: list[int]
+    public_inputs: tuple[int, ...]
 
 
 class RayCoordinator:
@@ -121,10 +123,10 @@ class RayCoordinator:
         self.busy_s += time.monotonic() - now
         ready = self._wait(refs, wait_s)
         tick = time.monotonic()
+        self.core.tick()
         for ref in ready:
             if ref not in also:
                 self._handle(ref)
-        self.core.tick()
         self._verify()
         if self.on_progress is not None:
             self.on_progress(self)
@@ -201,7 +203,7 @@ class RayCoordinator:
     def _verify(self) -> None:
         if self.batch is None and self.queue:
             batch, self.queue = self.queue, []
-            ref = self.verifier.verify.remote([proof for _, proof in batch], [c.public_inputs for c, _ in batch])
+            ref = self.verifier.verify.remote([proof for _, proof in batch], [list(c.public_inputs) for c, _ in batch])
             self.batch = (ref, batch)
 
     def _verified(self, ref: ray.ObjectRef) -> None:

@@ -16,12 +16,15 @@ the same object with SimPy time by passing its clock. The events:
 ``stall(grace_s)``          can anything still move? a :class:`Stall` if not
 ==========================  ===============================================
 
-Every state change goes through :class:`~workers.joblog.JobLog` first, so a
-new core on the same log resumes where a killed one stopped: attempts that
-were in flight are closed as ``lost`` and their jobs reassigned; verified
-jobs still finalize. Jobs finalize strictly in state-root order, as the
-rollup contract accepts them: the verified job whose ``old_root`` is the
-current head moves the head to its ``new_root``.
+Every state change goes through the job store first (a
+:class:`~workers.jobstore.JobStore`: the SQLite :class:`~workers.joblog.JobLog`
+or the simulation's in-memory log), so a new core on the same log resumes
+where a killed one stopped: attempts that were in flight are closed as
+``lost`` and their jobs reassigned; verified jobs still finalize. Jobs
+finalize strictly in link order: the verified job whose ``link_from`` is the
+current head moves the head to its ``link_to``. For the rollup the links are
+state roots (old root -> new root, the order its contract accepts batches);
+jobs of a circuit without a chain of their own are linked by index.
 
 The core also keeps the stake ledger (:mod:`workers.ledger`): a prover's
 first registration deposits its stake, every slash the policy asks for is
@@ -31,12 +34,12 @@ The balances are rebuilt from the log on start, so they survive a restart.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .joblog import ASSIGNABLE, TERMINAL, JobLog, JobRecord, Outcome
+from .joblog import ASSIGNABLE, TERMINAL, AlreadyRecorded, JobRecord, Outcome
+from .jobstore import JobStore
 from .ledger import Account, ledger_events, statement
 from .messages import UNSATISFIABLE
 from .policies import JobView, Policy, ProverView
@@ -76,22 +79,26 @@ class Stall:
 
 
 class CoordinatorCore:
-    """The job log's state machine plus a policy and a clock; one instance per coordinator process."""
+    """The job log's state machine plus a policy and a clock; one instance per coordinator process.
 
-    def __init__(self, log: JobLog, policy: Policy, clock: Callable[[], float], genesis_root: int,
+    ``genesis_link``: the head before any job finalized (the rollup's genesis
+    root); the log records it and refuses a core started with another one.
+    """
+
+    def __init__(self, log: JobStore, policy: Policy, clock: Callable[[], float], genesis_link: int,
                  referee: Referee | None = None):
         self.log, self.policy, self.clock, self.referee = log, policy, clock, referee
         self.provers: dict[str, ProverView] = {}
         self.open: dict[tuple[int, int], _Open] = {}
         self.verifying: dict[tuple[int, int], _Open] = {}
         self.failed_by: dict[int, set[str]] = defaultdict(set)
-        recorded = log.meta("genesis_root")
+        recorded = log.meta("genesis_link")
         if recorded is None:
-            log.set_meta("genesis_root", str(genesis_root))
-        elif int(recorded) != genesis_root:
-            raise ValueError("this job log belongs to a rollup with another genesis root")
+            log.set_meta("genesis_link", str(genesis_link))
+        elif int(recorded) != genesis_link:
+            raise ValueError("this job log belongs to a chain of jobs with another genesis link")
         finalized = log.finalized()
-        self.head_root = log.job(finalized[-1][1]).new_root if finalized else genesis_root
+        self.head_link = log.job(finalized[-1][1]).link_to if finalized else genesis_link
         self.accounts = statement(ledger_events(log))
         self._resume()
 
@@ -146,7 +153,7 @@ class CoordinatorCore:
             return self._reject(now, f"duplicate submission: job {job.job_id} is already in the log", job.job_id)
         try:
             self.log.add_job(job, now)
-        except sqlite3.IntegrityError:
+        except AlreadyRecorded:
             return self._reject(now, f"duplicate submission: job {job.job_id} repeats a submitted statement",
                                 job.job_id)
         return None
@@ -161,7 +168,7 @@ class CoordinatorCore:
             if not idle:
                 break
             job = self.log.job(job_id)
-            view = JobView(job_id, job.n_tx, job.attempts, frozenset(self.failed_by[job_id]))
+            view = JobView(job_id, job.size, job.attempts, frozenset(self.failed_by[job_id]))
             for a in self.policy.assign(view, idle, now):
                 attempt = self.log.open_attempt(job_id, a.prover_id, now, a.deadline)
                 self.open[(job_id, attempt)] = _Open(a.prover_id, a.deadline)
@@ -291,10 +298,10 @@ class CoordinatorCore:
 
     def _why_stuck(self, job: JobRecord) -> str:
         if job.state == "verified":
-            head = self.log.from_root(self.head_root)
+            head = self.log.from_link(self.head_link)
             ahead = [j.job_id for j in head if j.state not in TERMINAL]
             return (f"verified, waits behind job {ahead[0]} for in-order finality" if ahead else
-                    f"verified, waits for a job from root {self.head_root:x}, which was never submitted")
+                    f"verified, waits for a job from link {self.head_link:x}, which was never submitted")
         held = [f"attempt {attempt} by {op.prover_id}" for (job_id, attempt), op in self.open.items()
                 if job_id == job.job_id]
         if held:
@@ -362,9 +369,9 @@ class CoordinatorCore:
         self.log.move(job_id, "reassigned", now, "reassigned")
 
     def _finalize_ready(self, now: float) -> None:
-        """Finalize verified jobs while one extends the head root; fail forks off finalized roots."""
+        """Finalize verified jobs while one extends the head link; fail forks off finalized links."""
         while True:
-            candidates = self.log.from_root(self.head_root)
+            candidates = self.log.from_link(self.head_link)
             ready = [j for j in candidates if j.state == "verified"]
             if not ready:
                 return
@@ -375,6 +382,6 @@ class CoordinatorCore:
                 self._post(chosen.prover, "reward", reward, now, chosen.job_id)
             for fork in candidates:
                 if fork.job_id != chosen.job_id and fork.state not in TERMINAL:
-                    reason = f"forked: root already finalized by job {chosen.job_id}"
+                    reason = f"forked: link already finalized by job {chosen.job_id}"
                     self.log.move(fork.job_id, "failed", now, "rejected", detail=reason, reason=reason)
-            self.head_root = chosen.new_root
+            self.head_link = chosen.link_to

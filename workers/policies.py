@@ -45,7 +45,8 @@ class JobView:
     """What a policy knows of a job waiting for assignment."""
 
     job_id: int
-    n_tx: int
+    size: int
+    """Transactions for the rollup, 1 for a circuit's single job (:attr:`workers.joblog.JobRecord.size`)."""
     attempts: int
     failed_by: frozenset[str]
     """Provers whose attempt at this job crashed, expired or was invalid."""
@@ -171,7 +172,7 @@ class Auction(Policy):
     def bid(self, prover: ProverView, job: JobView) -> float:
         """The prover's asking price for the job (lower wins)."""
         price = self.prices.setdefault(prover.prover_id, self.rng.uniform(0.5, 1.5))
-        return price * max(job.n_tx, 1) / max(prover.capacity, 1e-9)
+        return price * max(job.size, 1) / max(prover.capacity, 1e-9)
 
     def ineligible(self, prover: ProverView) -> str | None:
         if prover.stake < self.min_stake:
@@ -207,8 +208,34 @@ POLICIES: dict[str, type[Policy]] = {
 }
 
 
-def make_policy(name: str, deadline_s: float, seed: int = 0) -> Policy:
-    """The policy called ``name`` (see :data:`POLICIES`) with its default parameters."""
-    if name not in POLICIES:
-        raise ValueError(f"unknown policy {name!r}; choose from {sorted(POLICIES)}")
-    return POLICIES[name](deadline_s, seed=seed)
+@dataclass(frozen=True)
+class PolicyConfig:
+    """A policy by name with its parameters: the one configuration real and simulated runs share.
+
+    ``redundancy`` is the ``redundant`` policy's k; ``min_stake``,
+    ``collateral`` and ``slash_fraction`` are the ``auction``'s (see
+    :class:`Auction`); the other policies have none. ValueError names a bad one.
+    """
+
+    name: str = "round-robin"
+    redundancy: int = 2
+    min_stake: float = 10.0
+    collateral: float = 40.0
+    slash_fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.name not in POLICIES:
+            raise ValueError(f"unknown policy {self.name!r}; choose from {sorted(POLICIES)}")
+        if self.redundancy < 1:
+            raise ValueError(f"redundancy k={self.redundancy} must be at least 1")
+        if self.min_stake < 0 or self.collateral < 0 or not 0.0 <= self.slash_fraction <= 1.0:
+            raise ValueError(f"auction parameters min_stake={self.min_stake:g}, collateral={self.collateral:g} must "
+                             f"be >= 0 and slash_fraction={self.slash_fraction:g} in [0, 1]")
+
+    def make(self, deadline_s: float, seed: int = 0) -> Policy:
+        """The policy object, deterministic from ``seed``, giving each attempt ``deadline_s``."""
+        if self.name == "redundant":
+            return Redundant(deadline_s, k=self.redundancy, seed=seed)
+        if self.name == "auction":
+            return Auction(deadline_s, self.min_stake, self.collateral, self.slash_fraction, seed=seed)
+        return POLICIES[self.name](deadline_s, seed=seed)
