@@ -36,7 +36,7 @@ from zkprove import groth16
 from zkprove.l1 import verify_batch
 from zkprove.timing import warm_then_time
 
-from .cluster_cli import rollup_workload
+from .rollup_workload import rollup_workload
 from .rows import Row
 
 OVERHEAD_TARGET_MS = 5.0

@@ -6,9 +6,11 @@ builds its jobs) and the circuit-free cluster (:mod:`workers`): ``workers``
 may not import ``circuits`` (tests/test_layers.py), so the command that knows
 the rollup's options lives here, in ``bench``, which may import both, and is
 added to the ``zkprove cluster`` group (:data:`workers.cli.app`); the
-``zkprove.commands`` entry point names this module's :data:`app`.
-``python -m bench.cluster_cli run`` works too. :func:`rollup_workload` is the
-rollup as a :class:`workers.workload.Workload`, for the benchmarks as well.
+``zkprove.commands`` entry point names this module's :data:`app`, so it also
+gathers the group's other commands: ``serve`` and ``jobs``
+(:mod:`bench.cluster_serve_cli`) and ``submit``, ``status`` and ``prover``
+(:mod:`workers.service_cli`). ``python -m bench.cluster_cli run`` works too.
+The rollup's workload is :func:`bench.rollup_workload.rollup_workload`.
 """
 
 from __future__ import annotations
@@ -18,27 +20,20 @@ from pathlib import Path
 
 import typer
 
-from circuits.rollup.cluster_jobs import rollup_jobs
+from workers import service_cli  # noqa: F401 (adds submit, status and prover to the group)
 from workers.cli import METRICS_HELP, app, execute, finished, plan_runs
-from workers.workload import DslCircuit, Workload, job_from_spec
 from zkprove.cli.paths import FORCE_HELP, JSON_HELP, check_json_output
 
-__all__ = ["app", "rollup_workload"]
+from . import cluster_serve_cli  # noqa: F401 (adds serve and jobs to the group)
+from .rollup_workload import rollup_workload
+
+__all__ = ["app"]
 
 CLUSTER_RUN_STAKE = 50.0
 """Each scattered prover's stake: the auction slashes 20 per fault by default, so two faults leave a
 prover at the minimum stake and a third excludes it."""
 CLUSTER_RUN_RESTARTS = 2
 """Ray restarts of a crashed prover in ``cluster run`` (a crash-kind prover at rate 1 is gone after two)."""
-
-
-def rollup_workload(n_jobs: int, batch_size: int = 1, depth: int = 4, accounts: int = 8, seed: int = 0,
-                    key_path: Path | None = None) -> Workload:
-    """``n_jobs`` chained TransferBatch(batch_size, depth) jobs (:func:`circuits.rollup.cluster_jobs.rollup_jobs`)."""
-    built = rollup_jobs(n_jobs, batch_size, depth, accounts, seed, key_path)
-    circuit = DslCircuit(built.cs, f"TransferBatch(T={batch_size}, depth={depth})")
-    return Workload(circuit, built.pk, built.vk, built.genesis_root, [job_from_spec(j) for j in built.jobs],
-                    built.warmup)
 
 
 @app.command(epilog=METRICS_HELP)

@@ -6,8 +6,9 @@ with its key (``--r1cs``, ``--pk``, ``--warmup``). ``jobs`` writes a workload
 file for either, one job per line, for ``cluster submit``; with
 ``--interval`` it paces the lines as a sequencer cutting batches would, so
 ``zkprove cluster jobs --interval 2 | zkprove cluster submit -`` is a live
-stream. Like ``cluster run`` (:mod:`bench.cluster_cli`) they live in
-``bench`` because ``workers`` may not import ``circuits``.
+stream. Like ``cluster run`` (:mod:`bench.cluster_cli`, which adds them to
+the ``zkprove cluster`` group) they live in ``bench`` because ``workers`` may
+not import ``circuits``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from workers.scenario import deadline_rule
 from workers.workload import R1csCircuit, Workload, chain_by_index, job_spec
 from zkprove.formats.wtns_file import read_wtns
 
+from .rollup_workload import rollup_workload
+
 SERVE_POLL_S = 2.0
 """How often ``serve`` prints a line of progress when something changed."""
 
@@ -37,8 +40,6 @@ def _workload(n_jobs: int, batch_size: int, depth: int, accounts: int, seed: int
               r1cs: Path | None, warmup: Path | None) -> Workload:
     """The rollup's workload, or an ``.r1cs`` circuit's (no jobs: they come by submission)."""
     if r1cs is None:
-        from .cluster_cli import rollup_workload
-
         return rollup_workload(n_jobs, batch_size, depth, accounts, seed, pk)
     from zkprove import groth16
     from zkprove.formats.key_files import read_proving_key
@@ -153,8 +154,6 @@ def jobs(
             raise typer.BadParameter(str(error), param_hint="--wtns") from None
         name = circuit.name
     else:
-        from .cluster_cli import rollup_workload
-
         workload = rollup_workload(batches, batch_size, depth, accounts, seed)
         records, name = workload.jobs, workload.circuit.name
     stream = sys.stdout if out is None else open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)

@@ -114,7 +114,7 @@ def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: i
 
 def _ray_workload(address: str | None, jobs: int, batch_size: int, seed: int) -> tuple:
     """Connect to Ray, build the rollup workload, warm the JIT cache and share the keys."""
-    from bench.cluster_cli import rollup_workload
+    from bench.rollup_workload import rollup_workload
     from workers.cluster import connect, share_keys
     from workers.runner import warm_reference
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from workers.client import ClusterClient
 from workers.joblog import JobLog
 from workers.ledger import ledger_events, statement
 
@@ -127,6 +128,11 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
         assert "not JSON" in done.stderr and "malformed job" in done.stderr
         assert "0 accepted, 4 refused" in done.stderr
 
+        client = ClusterClient()
+        stale = client.request("register", {"prover_id": "stale", "actor": None, "stake": 1.0, "threads": 1,
+                                            "key": "0" * 32})
+        assert "a stale or wrong key version" in stale["refused"]
+
         first = submit(address, job_lines(workload_file, 0, 4, tmp_path), tmp_path)
         assert first.returncode == 0 and "4 accepted, 0 refused" in first.stderr, first.stderr
         again = submit(address, job_lines(workload_file, 0, 1, tmp_path), tmp_path)
@@ -153,6 +159,10 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
         assert state["finality"]["finalized"] == 8 and state["queue"]["finalized"] == 8
         assert state["metrics"]["finalized"] == 8 and state["stalled"] is None
         assert "seed" in state["provenance"] and state["provenance"]["cores"] >= 1
+        provers[0].send_signal(signal.SIGINT)  # Ctrl-C: the prover deregisters
+        assert provers[0].wait(timeout=60) == 0
+        wait_for(lambda: query(log, "SELECT 1 FROM events WHERE kind = 'prover_left' AND prover = 'p-head' "
+                                    "AND detail = 'deregistered'"), "p-head to deregister")
         serve.send_signal(signal.SIGINT)  # drain: every job is final, so it ends at once
         assert serve.wait(timeout=60) == 0
     finally:

@@ -20,7 +20,7 @@ from workers.cluster import alive_nodes, plan_placement, share_keys, spawn_prove
 from workers.faults import FaultSpec
 from workers.joblog import JobLog, JobRecord
 from workers.messages import proof_from_dict
-from bench.cluster_cli import rollup_workload
+from bench.rollup_workload import rollup_workload
 from workers.runner import run_scenario, warm_reference
 from workers.scenario import Scenario
 from zkprove.l1 import verify_batch

@@ -326,7 +326,7 @@ def test_the_workload_proves_under_a_zkey_and_refuses_another_circuit_s(tmp_path
     """A snarkjs-format key of the TransferBatch circuit replaces the dev keys; a key of another circuit is refused."""
     import warnings
 
-    from bench.cluster_cli import rollup_workload
+    from bench.rollup_workload import rollup_workload
     from circuits.rollup import TransferBatch
     from workers.runner import warm_reference
 

@@ -60,13 +60,16 @@ class ProverProcess:
         self.stopping = False
 
     def run(self) -> None:
+        waiting = False
         while not self.stopping:
             info = self.client.alive()
             if info is None:
-                if self.service is not None:
-                    self.say("the coordinator is gone; waiting for it to come back")
-                    self.service = None
+                if not waiting:
+                    self.say("no coordinator answers; waiting for one" if self.service is None else
+                             "the coordinator is gone; waiting for it to come back")
+                    self.service, waiting = None, True
             elif info["service"] != self.service:
+                waiting = False
                 self._register(info)
             elif not self._still_registered():
                 self.say("the coordinator dropped this prover (its actor died); starting again")

@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from rich.table import Table
 
 from zkprove.cli.paths import FORCE_HELP, JSON_HELP, check_json_output, is_stdout, provenance, write_json_output
 
-from .cli import app
+from .cli import app, ray_output_to
 from .client import ClusterClient, ServiceError, join
 from .faults import KINDS, FaultSpec
 from .inbox import DEFAULT_NAME
@@ -36,11 +37,13 @@ SUBMIT_CHUNK = 32
 """Jobs of a file per submit request (a stream on stdin goes line by line, as it arrives)."""
 
 
-def _client(address: str | None, name: str, console: Console) -> ClusterClient:
+def _client(address: str | None, name: str, console: Console, wait: bool = False) -> ClusterClient:
+    """A client of the service ``name``; exit 2 if Ray or (unless ``wait``) the service cannot be reached."""
     try:
         console.print(join(address))
         client = ClusterClient(name)
-        client.hello()
+        if not wait:
+            client.hello()
     except ServiceError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
@@ -71,7 +74,7 @@ def submit(
     circuit, it repeats a job in the log, or its witness does not satisfy the circuit. Exit status 1
     if any job was refused, 2 if the coordinator cannot be reached.
     """
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # one line per job, however long, for scripts to read
     if source != "-" and not Path(source).is_file():
         raise typer.BadParameter(f"no such file: {source}", param_hint="SOURCE")
     client = _client(address, name, console)
@@ -176,6 +179,7 @@ def prover(
     speed: float = typer.Option(1.0, "--speed", min=1.0, help="Emulated hardware: take this many times longer."),
     fault: str = typer.Option("honest", "--fault", help=f"For experiments, misbehave: one of {', '.join(KINDS)}."),
     fault_rate: float = typer.Option(1.0, "--fault-rate", min=0.0, max=1.0, help="How often the fault strikes."),
+    verbose: bool = typer.Option(False, "--verbose", help="Show Ray's own output here instead of in a log file."),
 ) -> None:
     """Join a running coordinator as a prover on this Ray cluster; Ctrl-C deregisters.
 
@@ -188,10 +192,13 @@ def prover(
         spec = FaultSpec(fault, rate=fault_rate, speed=speed)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--fault / --speed") from None
-    console = Console(stderr=True)
-    client = _client(address, name, console)
-    config = ProverConfig(prover_id or f"{socket.gethostname()}-{os.getpid()}", stake, threads, node, spec)
-    process = ProverProcess(client, config, say=console.print)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: process.stop())
-    process.run()
+    prover_id = prover_id or f"{socket.gethostname()}-{os.getpid()}"
+    ray_log = Path(tempfile.gettempdir()) / f"zkprove-prover-{prover_id}.ray.log"
+    with ray_output_to(ray_log, verbose) as console:
+        if not verbose:
+            console.print(f"Ray's own output goes to {ray_log} (--verbose shows it here)")
+        client = _client(address, name, console, wait=True)
+        process = ProverProcess(client, ProverConfig(prover_id, stake, threads, node, spec), say=console.print)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: process.stop())
+        process.run()

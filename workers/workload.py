@@ -17,7 +17,7 @@ jobs starts from (``genesis_link``), the jobs, and a warm-up payload outside
 the chain (each prover proves it once, to load its JIT cache, and reports
 its time). Workloads that belong to a circuit package are built there and
 handed in: the rollup's is :func:`circuits.rollup.cluster_jobs.rollup_jobs`,
-made a Workload by :func:`bench.cluster_cli.rollup_workload`. A circuit whose
+made a Workload by :func:`bench.rollup_workload.rollup_workload`. A circuit whose
 jobs form no chain of their own chains them by index
 (:func:`chain_by_index`). Jobs also travel as plain dicts
 (:func:`job_spec`, :func:`job_from_spec`), the form a workload file holds.

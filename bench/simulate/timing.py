@@ -97,7 +97,7 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
     """Time the real prover and verifier on ``TransferBatch`` jobs of each size, at each thread count."""
     import numba
 
-    from bench.cluster_cli import rollup_workload
+    from bench.rollup_workload import rollup_workload
     from zkprove import groth16
     from zkprove.timing import warm_then_time
 

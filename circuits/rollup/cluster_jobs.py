@@ -7,7 +7,7 @@ batch into a job in the cluster's submitted form (the fields of
 nothing of ``workers``): public inputs (old root, new root, commitment),
 the link old root -> new root (jobs finalize in state-root order, as the
 rollup contract accepts them), size = the batch's transfers, and the
-witness inputs as payload. :func:`bench.cluster_cli.rollup_workload` makes
+witness inputs as payload. :func:`bench.rollup_workload.rollup_workload` makes
 it a :class:`workers.workload.Workload`.
 
 The Groth16 keys come from the dev setup seeded by ``seed``, so a
