@@ -180,3 +180,41 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
     assert any(a.prover == "p-w2" and a.outcome in ("crashed", "lost") for a in jobs.attempts())
     assert jobs.attempts(open_only=True) == []
     assert {p for p, a in statement(ledger_events(jobs)).items()} == {"p-head", "p-w1", "p-w2"}
+
+
+@pytest.mark.slow
+def test_a_flood_of_invalid_proofs_is_slashed_out_and_a_stall_is_shown(ray_cluster, nodes, workload_file, tmp_path):
+    """A byzantine prover alone: every proof is invalid, the auction slashes it below the minimum stake and
+    status names the stall; two honest provers join and every job finalizes, the liar never again chosen."""
+    ids, _ = nodes
+    address = ray_cluster.address
+    log = tmp_path / "flood.sqlite"
+    serve = spawn(cli("serve", "--address", address, "--log", str(log), "--policy", "auction", *ROLLUP),
+                  tmp_path / "serve.out")
+    liar = spawn(cli("prover", "--address", address, "--id", "liar", "--node", ids["head"], "--threads", "1",
+                     "--fault", "byzantine", "--stake", "50"), tmp_path / "liar.out")
+    honest = []
+    try:
+        wait_for(lambda: registered(log) == {"liar"}, "the byzantine prover to register")
+        assert submit(address, job_lines(workload_file, 0, 3, tmp_path), tmp_path).returncode == 0
+        client = ClusterClient()
+        stalled = wait_for(lambda: client.status()["stalled"], "the stall verdict")
+        assert "liar: stake 0 is below the auction's minimum 10" in stalled
+        assert "job 0: reassigned: no registered prover may take it" in stalled
+        honest = [spawn(cli("prover", "--address", address, "--id", f"h{k}", "--node", ids[node], "--threads", "1"),
+                        tmp_path / f"h{k}.out") for k, node in enumerate(("w1", "w2"))]
+        wait_for(lambda: finalized(log) == 3, "the honest provers to finalize every job")
+        assert client.status()["stalled"] is None
+    finally:
+        for process in [serve, liar, *honest]:
+            if process.poll() is None:
+                process.kill()
+    jobs = JobLog(log)
+    liar_attempts = [a for a in jobs.attempts() if a.prover == "liar"]
+    assert {a.outcome for a in liar_attempts} == {"invalid"}
+    account = statement(ledger_events(jobs))["liar"]
+    assert (account.deposits, account.slashes, account.balance) == (50.0, 50.0, 0.0)  # 50 -> 30 -> 10 -> 0
+    emptied = max(at for at, _, _, prover, _, _ in jobs.events("slash") if prover == "liar")
+    # never chosen once its stake was gone; at most one more attempt was assigned while its last proof verified
+    assert all(a.assigned_at < emptied for a in liar_attempts) and len(liar_attempts) <= 4
+    assert len(jobs.events("invalid_proof")) == len(liar_attempts) and len(jobs.finalized()) == 3

@@ -48,7 +48,7 @@ class RollupJobs:
     jobs: list[dict[str, Any]]
     """Each job as submitted: job_id, public_inputs, link_from, link_to, size, payload."""
     warmup: dict[str, Any]
-    """Witness inputs of a valid batch outside the chain."""
+    """Witness inputs of a valid batch from another genesis: outside the chain, whatever its length."""
 
 
 def job_fields(job: Job) -> dict[str, Any]:
@@ -73,11 +73,16 @@ def rollup_jobs(n_jobs: int, batch_size: int = 1, depth: int = 4, accounts: int 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", groth16.ToxicWasteWarning)
             pk, vk = groth16.setup(cs, rng=Random(seed))
-    rng = Random(seed)
+    genesis_root, chain = _batches(n_jobs, batch_size, depth, accounts, Random(seed))
+    _, (warmup,) = _batches(1, batch_size, depth, accounts, Random(f"warm-up:{seed}"))
+    return RollupJobs(cs, pk, vk, genesis_root, [job_fields(j) for j in chain], warmup.inputs)
+
+
+def _batches(n: int, batch_size: int, depth: int, accounts: int, rng: Random) -> tuple[int, list[Job]]:
+    """A random genesis and the first ``n`` batches the sequencer cuts from a random transfer stream."""
     genesis, keys = random_genesis(accounts, depth, rng)
     sequencer = Sequencer(genesis, batch_size)
     stream = transfer_stream(sequencer, keys, rng)
-    while len(sequencer.jobs) < n_jobs + 1:
+    while len(sequencer.jobs) < n:
         sequencer.submit(next(stream))
-    jobs = [job_fields(j) for j in sequencer.jobs[:n_jobs]]
-    return RollupJobs(cs, pk, vk, genesis.root, jobs, sequencer.jobs[n_jobs].inputs)
+    return genesis.root, sequencer.jobs[:n]
