@@ -147,7 +147,12 @@ def bench_scaling(max_provers: int | None = None, jobs_per_prover: int = 6,
 
 
 def cluster_suite(quick: bool = False) -> list[tuple[str, object]]:
-    """The steps of ``zkprove bench cluster`` (quick: a smaller scaling circuit)."""
+    """The steps of ``zkprove bench cluster`` (quick: smaller circuits); the last two run on several Ray
+    nodes (:mod:`bench.cluster_nodes`)."""
+    from .cluster_nodes import bench_key_distribution, bench_node_efficiency
+
     scaling = (lambda: bench_scaling(circuits=((1, 4),))) if quick else bench_scaling
-    return [("coordinator overhead", bench_coordinator_overhead), ("scaling", scaling)]
+    nodes = (lambda: bench_node_efficiency((1, 4), jobs=6)) if quick else bench_node_efficiency
+    return [("coordinator overhead", bench_coordinator_overhead), ("scaling", scaling),
+            ("proving key to worker nodes", bench_key_distribution), ("provers on two nodes", nodes)]
 
