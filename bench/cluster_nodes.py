@@ -85,8 +85,8 @@ def bench_key_distribution() -> list[Row]:
             sizes = ray.get([r.receive.remote([ref]) for r in receivers])
             seconds = time.perf_counter() - start
             megabytes = sizes[0] / 1e6
-            rows.append(Row(f"proving key TransferBatch{KEY_CIRCUIT} to {n} worker node(s)", n, seconds, "s",
-                            f"{megabytes:.1f} MB of point arrays", megabytes / seconds if seconds else None))
+            rows.append(Row(f"proving key TransferBatch{KEY_CIRCUIT} ({megabytes:.1f} MB of points) to {n} "
+                            f"worker node(s)", n, seconds, "s", f"{megabytes / seconds:.0f} MB/s per node"))
             for r in receivers:
                 ray.kill(r)
     return rows
