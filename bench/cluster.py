@@ -29,12 +29,14 @@ from workers.core import CoordinatorCore
 from workers.joblog import JobLog, JobRecord
 from workers.metrics import scaling_efficiency
 from workers.policies import RoundRobin
-from workers.scenario import Scenario, run_scenario, warm_reference
-from workers.workload import Workload, rollup_workload
+from workers.runner import run_scenario, warm_reference
+from workers.scenario import Scenario
+from workers.workload import Workload
 from zkprove import groth16
 from zkprove.l1 import verify_batch
 from zkprove.timing import warm_then_time
 
+from .rollup_workload import rollup_workload
 from .rows import Row
 
 OVERHEAD_TARGET_MS = 5.0
@@ -50,7 +52,7 @@ def _core_ms_per_job(jobs: int, provers: int = 4) -> float:
     """Milliseconds of core + log time per job, provers answering instantly with accepted proofs."""
     with tempfile.TemporaryDirectory(prefix="zkprove-bench-") as tmp:
         core = CoordinatorCore(JobLog(Path(tmp) / "log.sqlite"), RoundRobin(60.0), time.time, 0)
-        records = [JobRecord(k, k, k + 1, k, 1, {"k": k}) for k in range(jobs)]
+        records = [JobRecord(k, (k,), k, k + 1, 1, {"k": k}) for k in range(jobs)]
         start = time.perf_counter()
         for job in records:
             core.submit(job)
@@ -93,7 +95,7 @@ def _verify_and_prove_s(workload: Workload, proofs: int = 2) -> tuple[float, flo
     """Seconds of L1 verification per proof for a batch of ``proofs`` jobs' proofs (what the
     coordinator verifies at once when provers finish together), and seconds of one warm
     single-thread proof: the two costs that share the cores."""
-    witnesses = [workload.cs.solve(**job.payload) for job in workload.jobs[: proofs + 1]]
+    witnesses = [workload.circuit.witness(job.payload) for job in workload.jobs[: proofs + 1]]
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
@@ -126,9 +128,9 @@ def bench_scaling(max_provers: int | None = None, jobs_per_prover: int = 6,
         label = f"{len(workload.jobs)} x TransferBatch({batch_size},{depth})"
         reference_s = warm_reference(workload)
         verify_s, prove_s = _verify_and_prove_s(workload)
-        rows.append(Row(f"L1 verifier (native), batch of 2, {label}", workload.cs.n_constraints, verify_s,
+        rows.append(Row(f"L1 verifier (native), batch of 2, {label}", workload.circuit.n_constraints, verify_s,
                         "s/proof", "warm proof, 1 thread", prove_s))
-        shared = share_keys(workload.pk, workload.cs)
+        shared = share_keys(workload.pk, workload.circuit)
         t1 = 0.0
         for m in range(1, max_provers + 1):
             scenario = Scenario(f"scale-{m}", "round-robin", m, threads=1, deadline_s=1800.0)
@@ -137,7 +139,7 @@ def bench_scaling(max_provers: int | None = None, jobs_per_prover: int = 6,
             tm = result.metrics.makespan_s
             t1 = tm if m == 1 else t1
             efficiency = scaling_efficiency(t1, tm, m)
-            rows.append(Row(f"{m} prover(s) x 1 thread, {label}", workload.cs.n_constraints, efficiency,
+            rows.append(Row(f"{m} prover(s) x 1 thread, {label}", workload.circuit.n_constraints, efficiency,
                             "T1/(M*TM)", f"T1 = {t1:.1f} s", seconds=tm,
                             target=f">= {EFFICIENCY_TARGET}" if m > 1 else "",
                             met=efficiency >= EFFICIENCY_TARGET if m > 1 else None))
@@ -145,7 +147,12 @@ def bench_scaling(max_provers: int | None = None, jobs_per_prover: int = 6,
 
 
 def cluster_suite(quick: bool = False) -> list[tuple[str, object]]:
-    """The steps of ``zkprove bench cluster`` (quick: a smaller scaling circuit)."""
+    """The steps of ``zkprove bench cluster`` (quick: smaller circuits); the last two run on several Ray
+    nodes (:mod:`bench.cluster_nodes`)."""
+    from .cluster_nodes import bench_key_distribution, bench_node_efficiency
+
     scaling = (lambda: bench_scaling(circuits=((1, 4),))) if quick else bench_scaling
-    return [("coordinator overhead", bench_coordinator_overhead), ("scaling", scaling)]
+    nodes = (lambda: bench_node_efficiency((1, 4), jobs=6)) if quick else bench_node_efficiency
+    return [("coordinator overhead", bench_coordinator_overhead), ("scaling", scaling),
+            ("proving key to worker nodes", bench_key_distribution), ("provers on two nodes", nodes)]
 

@@ -114,13 +114,13 @@ def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: i
 
 def _ray_workload(address: str | None, jobs: int, batch_size: int, seed: int) -> tuple:
     """Connect to Ray, build the rollup workload, warm the JIT cache and share the keys."""
+    from bench.rollup_workload import rollup_workload
     from workers.cluster import connect, share_keys
-    from workers.scenario import warm_reference
-    from workers.workload import rollup_workload
+    from workers.runner import warm_reference
 
     connect(address)
     workload = rollup_workload(jobs, batch_size=batch_size, depth=4, accounts=2 * batch_size + 8, seed=seed)
-    return workload, warm_reference(workload), share_keys(workload.pk, workload.cs)
+    return workload, warm_reference(workload), share_keys(workload.pk, workload.circuit)
 
 
 def print_runs(records: list[RunRecord], title: str) -> None:

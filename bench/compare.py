@@ -4,7 +4,7 @@ Each sweep of :data:`bench.scenarios.SWEEPS` runs every policy at every value
 of its axis; the liveness group runs a centralized prover and scattered
 fleets through the same outage of their first prover. Runs go through the
 simulation (:mod:`bench.simulate`, thousands of provers in seconds) or for
-real on Ray (:func:`workers.scenario.run_scenario`, small sizes); both are
+real on Ray (:func:`workers.runner.run_scenario`, small sizes); both are
 measured from their job logs by :func:`workers.metrics.measure`.
 """
 
@@ -86,12 +86,12 @@ def log_path(folder: Path, scenario: Scenario) -> Path:
 
 def real_record(scenario: Scenario, workload: object, reference_s: float, shared: tuple, log_path: Path,
                 group: str = "", x: float | None = None, timeout_s: float = 900.0) -> RunRecord:
-    """Run ``scenario`` on Ray with :func:`workers.scenario.run_scenario` and measure its job log."""
+    """Run ``scenario`` on Ray with :func:`workers.runner.run_scenario` and measure its job log."""
     from workers.joblog import JobLog
-    from workers.scenario import run_scenario
+    from workers.runner import run_scenario
 
     start = time.perf_counter()
-    run_scenario(scenario.cluster_scenario(), workload, log_path, reference_s, shared, timeout_s=timeout_s,
+    run_scenario(scenario, workload, log_path, reference_s, shared, timeout_s=timeout_s,
                  schedule=_outage(scenario, workload, shared))
     wall = time.perf_counter() - start
     log = JobLog(log_path)
@@ -112,7 +112,7 @@ def _outage(scenario: Scenario, workload: object, shared: tuple) -> list:
 
     def back(coordinator: object) -> None:
         slot = plan_placement(scenario.actors, alive_nodes())[0]
-        coordinator.join(spawn_prover("p0", slot, shared, workload.warmup, fault, scenario.stake,
+        coordinator.join(spawn_prover("p0", slot, shared, workload.warmup_payload, fault, scenario.stake,
                                       scenario.max_restarts))
 
     return [(start, lambda coordinator: coordinator.leave("p0", "outage")), (end, back)]

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from rich.console import Console
 from rich.table import Table
 
+from zkprove.cli.paths import provenance
+
 
 @dataclass
 class Row:
@@ -99,5 +101,7 @@ def print_rows(rows: list[Row], title: str, console: Console | None = None) -> N
 
 
 def rows_document(rows: list[Row], title: str) -> dict:
-    """A benchmark's rows as the JSON document ``--json`` writes."""
-    return {"benchmark": title, "machine": machine(), "rows": [r.as_dict() for r in rows]}
+    """A benchmark's rows as the JSON document ``--json`` writes, with its provenance (no seed: these
+    benchmarks draw none)."""
+    return {"benchmark": title, "provenance": provenance(None), "machine": machine(),
+            "rows": [r.as_dict() for r in rows]}

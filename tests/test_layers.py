@@ -1,8 +1,10 @@
 """Imports run one way: read every module's imports from its source and fail on any that runs upward.
 
 Between the packages: ``zkprove`` imports none of ``circuits``, ``workers``
-and ``bench``; ``circuits`` and ``workers`` import no ``bench``; ``circuits``
-imports no ``workers``. Inside ``zkprove``, each floor imports only the
+and ``bench``; ``circuits`` and ``workers`` import no ``bench`` and not each
+other (both rest on zkprove alone: the cluster knows no circuit, a circuit
+knows no cluster); ``bench`` imports all, and is where the two meet
+(``bench.cluster_cli``: the rollup's workload on the cluster). Inside ``zkprove``, each floor imports only the
 floors it rests on and what those may import, as the table ``FLOORS`` says;
 docs/architecture.md ("Layers") prints the same table, and a test here
 holds the two equal.
@@ -21,7 +23,7 @@ PACKAGES = ("zkprove", "circuits", "workers", "bench")
 FORBIDDEN = {
     "zkprove": {"circuits", "workers", "bench"},
     "circuits": {"workers", "bench"},
-    "workers": {"bench"},
+    "workers": {"circuits", "bench"},
     "bench": set(),
 }
 #: The root package, ``zkprove/__init__.py``, as a floor: its lazy exports are the DSL's.

@@ -6,6 +6,7 @@ exactly once, in state-root order, and no invalid proof accepted.
 """
 
 import dataclasses
+import json
 import os
 import signal
 import sqlite3
@@ -19,8 +20,9 @@ from workers.cluster import alive_nodes, plan_placement, share_keys, spawn_prove
 from workers.faults import FaultSpec
 from workers.joblog import JobLog, JobRecord
 from workers.messages import proof_from_dict
-from workers.scenario import Scenario, run_scenario, warm_reference
-from workers.workload import rollup_workload
+from bench.rollup_workload import rollup_workload
+from workers.runner import run_scenario, warm_reference
+from workers.scenario import Scenario
 from zkprove.l1 import verify_batch
 
 N_JOBS = 10
@@ -29,7 +31,7 @@ N_JOBS = 10
 @pytest.fixture(scope="module")
 def workload(ray_cluster):
     w = rollup_workload(N_JOBS, batch_size=1, depth=4, accounts=8, seed=5)
-    return w, warm_reference(w), share_keys(w.pk, w.cs)
+    return w, warm_reference(w), share_keys(w.pk, w.circuit)
 
 
 def assert_finalized_once_in_order(log: JobLog, workload, n: int) -> None:
@@ -38,16 +40,16 @@ def assert_finalized_once_in_order(log: JobLog, workload, n: int) -> None:
     assert [pos for pos, _, _ in finalized] == list(range(n))
     jobs = [log.job(job_id) for _, job_id, _ in finalized]
     assert len({j.job_id for j in jobs}) == n
-    roots = [workload.genesis_root] + [j.new_root for j in jobs]
-    assert [j.old_root for j in jobs] == roots[:-1]
-    report = verify_batch(workload.vk, [proof_from_dict(j.proof) for j in jobs], [j.public_inputs for j in jobs])
+    links = [workload.genesis_link] + [j.link_to for j in jobs]
+    assert [j.link_from for j in jobs] == links[:-1]
+    report = verify_batch(workload.vk, [proof_from_dict(j.proof) for j in jobs], [list(j.public_inputs) for j in jobs])
     assert report.ok, report.reason
 
 
 def test_crashing_byzantine_and_straggling_provers_cannot_stop_or_fool_the_cluster(ray_cluster, workload, tmp_path):
     w, reference_s, shared = workload
     faults = {"crash": 0.3, "byzantine": 0.1, "straggler": 0.2, "rate": 1.0, "slowdown": 4.0}
-    scenario = Scenario("reliability", "round-robin", 10, faults, seed=3, max_restarts=1)
+    scenario = Scenario("reliability", "round-robin", 10, faults=faults, seed=3, max_restarts=1)
     result = run_scenario(scenario, w, tmp_path / "log.sqlite", reference_s, shared, timeout_s=600)
     log = JobLog(result.log_path)
     assert_finalized_once_in_order(log, w, N_JOBS)
@@ -106,7 +108,7 @@ def test_provers_join_and_leave_while_jobs_arrive(ray_cluster, workload, tmp_pat
     def swap(coordinator):
         coordinator.leave("p0")
         slot = plan_placement(2, alive_nodes())[0]
-        coordinator.join(spawn_prover("p2", slot, shared, w.warmup, FaultSpec(seed=9), stake=80.0))
+        coordinator.join(spawn_prover("p2", slot, shared, w.warmup_payload, FaultSpec(seed=9), stake=80.0))
 
     def retire_p1(coordinator):
         if not retired and "p2" in coordinator.core.provers and "p1" in coordinator.provers:
@@ -131,14 +133,16 @@ def test_provers_join_and_leave_while_jobs_arrive(ray_cluster, workload, tmp_pat
 def test_bad_inputs_are_rejected_with_reasons_and_the_cluster_goes_on(ray_cluster, workload, tmp_path):
     w, reference_s, shared = workload
     good = w.jobs[:3]
-    forged = dataclasses.replace(good[1], job_id=100, old_root=good[1].old_root + 1,
-                                 payload={**good[1].payload, "old_root": good[1].old_root + 1})
+    forged = dataclasses.replace(good[1], job_id=100, link_from=good[1].link_from + 1,
+                                 public_inputs=(good[1].link_from + 1, *good[1].public_inputs[1:]),
+                                 payload={**good[1].payload, "old_root": good[1].link_from + 1})
     injected = []
 
     def inject(coordinator):
         core = coordinator.core
         injected.append(core.submit(good[0]))
-        injected.append(core.submit(JobRecord(200, *good[2].public_inputs, 1, good[2].payload)))
+        injected.append(core.submit(JobRecord(200, good[2].public_inputs, good[2].link_from, good[2].link_to, 1,
+                                              good[2].payload)))
         core.result(999, 1, "p0", {"a": [1, 2], "b": [[0, 0], [0, 0]], "c": [1, 2]}, 0.1)
 
     result = run_scenario(Scenario("bad-input", "round-robin", 2, seed=2), dataclasses.replace(
@@ -155,7 +159,7 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_cluster_goes_on(ray_cluste
 
 
 def _coordinator_command(log_dir, address: str) -> list[str]:
-    return [sys.executable, "-m", "workers.cli", "run", "--runs", "scattered", "--address", address,
+    return [sys.executable, "-m", "bench.cluster_cli", "run", "--runs", "scattered", "--address", address,
             "--log-dir", str(log_dir), "--jobs", "6", "--provers", "2", "--policy", "round-robin",
             "--faults", "none", "--batch-size", "1", "--depth", "4", "--seed", "5", "--timeout", "300"]
 
@@ -195,10 +199,49 @@ def test_kill_9_coordinator_resumes_from_the_log(ray_cluster, workload, tmp_path
     first.wait(timeout=30)
     killed_at = _finalized(log_path)
     assert killed_at < 6, f"{killed_at} jobs final when killed:\n{said}"
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400, check=False)
+    second = subprocess.run([*command, "--json", str(tmp_path / "run.json")], env=env, capture_output=True,
+                            text=True, timeout=400, check=False)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    said = second.stdout + second.stderr
+    assert "joined the cluster" in said and "Ray's own output goes to" in said and "core_worker" not in said
+    report = json.loads((tmp_path / "run.json").read_text())
+    assert report["provenance"]["seed"] == 5 and {"ray", "numba"} <= set(report["provenance"]["versions"])
+    run = report["runs"]["scattered"]
+    assert run["finalized"] == 6 and run["within_deadline"] == 1 - run["deadline_misses"] / run["attempts"]
+    assert (tmp_path / "ray.log").exists()
     log = JobLog(log_path)
     workload6 = dataclasses.replace(w, jobs=w.jobs[:6])
     assert_finalized_once_in_order(log, workload6, 6)
     assert log.events("resumed")
     assert [e[2] for e in log.events("submitted")] == list(range(6))  # submitted once, across both lives
+
+
+EXISTING_RAY = """
+import os, ray
+from workers.cluster import connect
+address = os.environ["RAY_ADDRESS"]
+try:
+    ray.init(num_cpus=1)
+except ValueError as error:
+    print("plain ray.init:", error)
+print(connect())
+ray.shutdown()
+del os.environ["RAY_ADDRESS"]
+said = connect(num_cpus=1)
+print(said, "| its own:", ray.get_runtime_context().gcs_address != address)
+ray.shutdown()
+"""
+
+
+def test_another_ray_on_the_machine_is_joined_when_asked_and_left_alone_otherwise(ray_cluster):
+    """The failure ``cluster run`` had: ``ray.init(num_cpus=...)`` refuses to start beside a Ray that
+    RAY_ADDRESS names. :func:`workers.cluster.connect` joins it when asked (RAY_ADDRESS) and otherwise
+    starts its own on free ports, and says which."""
+    env = {**os.environ, "RAY_ADDRESS": ray_cluster.address}
+    done = subprocess.run([sys.executable, "-c", EXISTING_RAY], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr[-3000:]
+    assert "num_cpus and num_gpus must not be provided" in out
+    assert "joined the cluster at" in out
+    assert "started an embedded one" in out and "its own: True" in out

@@ -1,6 +1,7 @@
 """The Ray actors: a prover with its fault model, and the coordinator's L1 verifier.
 
-A :class:`ProverActor` receives the proving key and constraint system once,
+A :class:`ProverActor` receives the proving key and the job circuit
+(:class:`~workers.workload.JobCircuit`) once,
 as object-store refs resolved at construction (never per job), sets its
 numba thread count explicitly (numba ignores the ``OMP_NUM_THREADS`` Ray sets,
 docs/architecture.md, section "Ray on a small machine"), proves its warm-up job in ``__init__`` (so a restarted
@@ -54,7 +55,7 @@ PROOF_BYTES = 256
 class ProverActor:
     """One prover of the cluster (wrap with ``ray.remote``; see :func:`workers.cluster.spawn_prover`).
 
-    ``shared`` is ``[ref to the proving key, ref to the constraint system]``,
+    ``shared`` is ``[ref to the proving key, ref to the job circuit]``,
     nested in a list so Ray hands over the refs (borrowed, kept alive by the
     driver) rather than resolving them into constructor arguments.
     """
@@ -62,13 +63,17 @@ class ProverActor:
     def __init__(self, prover_id: str, shared: list[ray.ObjectRef], warmup: dict[str, Any], fault: FaultSpec,
                  threads: int, stake: float):
         numba.set_num_threads(threads)
-        pk, cs = ray.get(shared, timeout=SHARED_TIMEOUT_S)
-        self.prover_id, self.pk, self.cs, self.fault, self.threads, self.stake = (
-            prover_id, pk, cs, fault, threads, stake)
-        self.warm_witness = cs.solve(**warmup)
+        pk, circuit = ray.get(shared, timeout=SHARED_TIMEOUT_S)
+        self.prover_id, self.pk, self.circuit, self.fault, self.threads, self.stake = (
+            prover_id, pk, circuit, fault, threads, stake)
+        self.warm_witness = circuit.witness(warmup)
         _, (elapsed,) = warm_then_time(partial(groth16.prove, pk), self.warm_witness, [self.warm_witness])
         time.sleep((fault.speed - 1.0) * elapsed)
         self.warm_prove_s = fault.speed * elapsed
+
+    def key_fingerprint(self) -> str:
+        """The fingerprint of the proving key this prover holds (:func:`zkprove.groth16.key_fingerprint`)."""
+        return groth16.key_fingerprint(self.pk)
 
     def capacity(self) -> Capacity:
         """What this prover offers: threads, warm proving time, stake, and the node it runs on."""
@@ -86,8 +91,8 @@ class ProverActor:
             time.sleep(decision.crash_at * self.warm_prove_s)
             os._exit(1)
         try:
-            witness = self.cs.solve(**request.inputs)
-        except (ValueError, TypeError, KeyError) as error:
+            witness = self.circuit.witness(request.inputs)
+        except ValueError as error:
             return self._answer(request, None, start, f"{UNSATISFIABLE}: {error}", decision.fault)
         if decision.fault is Fault.WRONG_STATEMENT:
             witness = self.warm_witness

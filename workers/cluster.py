@@ -25,10 +25,10 @@ import ray
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from zkprove import groth16
-from zkprove.dsl import CompiledCircuit
 
 from .actors import ProverActor, VerifierActor
 from .faults import FaultSpec
+from .workload import JobCircuit
 
 #: Faster node-failure detection than Ray's default ~14 s, for local clusters
 #: (docs/architecture.md, section "Ray on a small machine").
@@ -108,7 +108,7 @@ class ProverHandle:
 
 def spawn_prover(prover_id: str, slot: Slot, shared: tuple[ray.ObjectRef, ray.ObjectRef], warmup: dict,
                  fault: FaultSpec, stake: float, max_restarts: int = 2) -> ProverHandle:
-    """Start a prover actor on ``slot``; ``shared`` is ``(ray.put(pk), ray.put(cs))``, passed by reference."""
+    """Start a prover actor on ``slot``; ``shared`` is ``(ray.put(pk), ray.put(circuit))``, passed by reference."""
     actor = ray.remote(ProverActor).options(
         num_cpus=slot.num_cpus, max_restarts=max_restarts, max_task_retries=0,
         scheduling_strategy=NodeAffinitySchedulingStrategy(slot.node_id, soft=True),
@@ -116,14 +116,14 @@ def spawn_prover(prover_id: str, slot: Slot, shared: tuple[ray.ObjectRef, ray.Ob
     return ProverHandle(prover_id, actor, fault, stake, slot)
 
 
-def share_keys(pk: groth16.ProvingKey, cs: CompiledCircuit) -> tuple[ray.ObjectRef, ray.ObjectRef]:
-    """Put the proving key and constraint system in the object store once, for every prover.
+def share_keys(pk: groth16.ProvingKey, circuit: JobCircuit) -> tuple[ray.ObjectRef, ray.ObjectRef]:
+    """Put the proving key and the job circuit in the object store once, for every prover.
 
     The key goes without the MSM bases this process may have cached on it
     (``dataclasses.replace`` drops them), so the object store holds each point
     array once; every prover prepares (validates) its own bases on first use.
     """
-    return ray.put(dataclasses.replace(pk)), ray.put(cs)
+    return ray.put(dataclasses.replace(pk)), ray.put(circuit)
 
 
 def spawn_verifier(vk: groth16.VerifyingKey) -> Any:

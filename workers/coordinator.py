@@ -3,10 +3,12 @@
 :class:`RayCoordinator` owns no decisions; :class:`~workers.core.CoordinatorCore`
 makes them. Its loop: ask the core for dispatches and send each as one actor
 call; ``ray.wait(timeout=...)`` on the calls in flight, woken at the next
-deadline at the latest; feed answers (or the actor's death) back to the core;
+deadline at the latest; ``core.tick()`` expires the attempts whose deadline has passed (before
+the answers that arrived meanwhile are read, so an answer after its
+deadline is a miss, as the metrics count it); feed answers (or the actor's
+death) back to the core;
 send the proofs that arrived meanwhile to the verifier actor as one batch
-(while a batch verifies, new proofs queue, so batches grow with load);
-``core.tick()`` expires missed deadlines. A prover whose actor died is
+(while a batch verifies, new proofs queue, so batches grow with load). A prover whose actor died is
 deregistered; if Ray restarts it, it registers again once its warm-up is done.
 
 It also counts its own time outside ``ray.wait`` (:attr:`busy_s`): the
@@ -36,7 +38,7 @@ class _Call:
     job_id: int
     attempt: int
     prover_id: str
-    public_inputs: list[int]
+    public_inputs: tuple[int, ...]
 
 
 class RayCoordinator:
@@ -81,36 +83,72 @@ class RayCoordinator:
 
     # the loop -------------------------------------------------------------
 
-    def run(self, timeout_s: float, schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = ()) -> None:
-        """Drive the core until every scheduled action has run and every job is finalized or failed;
-        TimeoutError after ``timeout_s``.
+    def run(self, timeout_s: float, schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = (),
+            grace_s: float = 0.0) -> str | None:
+        """Drive the core until every scheduled action has run and every job is finalized or failed.
 
-        ``schedule`` holds ``(seconds after start, action)`` pairs, e.g. job arrivals, provers joining or leaving.
+        ``schedule`` holds ``(seconds after start, action)`` pairs, e.g. job
+        arrivals, provers joining or leaving. Returns None when every job is
+        final, else why the run ended early: it stalled (no job can move, see
+        :meth:`~workers.core.CoordinatorCore.stall`; an expired attempt gets
+        ``grace_s`` more to answer), no prover is left, or ``timeout_s``
+        passed. Either way the attempts still open are closed as lost, and the
+        verdict is logged as a ``stopped`` event.
         """
         start = time.monotonic()
         pending = sorted(schedule, key=lambda item: item[0])
+        verdict = None
         while pending or not self.core.done():
             now = time.monotonic()
-            if now - start > timeout_s:
-                raise TimeoutError(f"cluster run did not finish in {timeout_s:.0f} s")
-            if not (self.provers or pending):
-                raise RuntimeError("no prover is left to prove the remaining jobs")
+            verdict = self._verdict(now - start, timeout_s, pending, grace_s)
+            if verdict is not None:
+                break
             while pending and pending[0][0] <= now - start:
                 pending.pop(0)[1](self)
-            self._dispatch()
-            refs = list(self.calls) + list(self.probes) + ([self.batch[0]] if self.batch else [])
-            wait_s = self._wait_s(now, start, pending)
-            self.busy_s += time.monotonic() - now
-            ready = self._wait(refs, wait_s)
-            tick = time.monotonic()
-            for ref in ready:
-                self._handle(ref)
-            self.core.tick()
-            self._verify()
-            if self.on_progress is not None:
-                self.on_progress(self)
-            self.busy_s += time.monotonic() - tick
+            wake = [self.wake_in()] + ([pending[0][0] - (now - start)] if pending else [])
+            self.step(max(0.0, min(wake)))
         self.core.close_open_attempts("the run ended before the prover answered")
+        if verdict is not None:
+            self.core.log.event(time.time(), "stopped", detail=verdict)
+        return verdict
+
+    def step(self, wait_s: float, also: tuple[ray.ObjectRef, ...] = ()) -> list[ray.ObjectRef]:
+        """One turn of the loop: dispatch, wait up to ``wait_s`` for answers, handle them, expire, verify.
+
+        ``also``: the caller's own refs to wake on (a service's mailbox); those that are ready are returned.
+        """
+        now = time.monotonic()
+        self._dispatch()
+        refs = list(self.calls) + list(self.probes) + ([self.batch[0]] if self.batch else []) + list(also)
+        self.busy_s += time.monotonic() - now
+        ready = self._wait(refs, wait_s)
+        tick = time.monotonic()
+        self.core.tick()
+        for ref in ready:
+            if ref not in also:
+                self._handle(ref)
+        self._verify()
+        if self.on_progress is not None:
+            self.on_progress(self)
+        self.busy_s += time.monotonic() - tick
+        return [ref for ref in ready if ref in also]
+
+    def wake_in(self) -> float:
+        """Seconds until the loop must look again: the nearest attempt deadline, at most :data:`POLL_S`."""
+        deadline = self.core.next_deadline()
+        return POLL_S if deadline is None else max(0.0, min(POLL_S, deadline - self.core.clock()))
+
+    def _verdict(self, elapsed_s: float, timeout_s: float, pending: list, grace_s: float) -> str | None:
+        """Why the run must end now (None: go on)."""
+        if elapsed_s > timeout_s:
+            unfinished = self.core.log.count() - self.core.log.count("finalized", "failed")
+            return f"timed out after {timeout_s:.0f} s with {unfinished} jobs unfinished"
+        if pending or self.probes:
+            return None
+        if not self.provers:
+            return "no prover is left to prove the remaining jobs"
+        stall = self.core.stall(grace_s)
+        return None if stall is None else stall.describe()
 
     @staticmethod
     def _wait(refs: list[ray.ObjectRef], timeout_s: float) -> list[ray.ObjectRef]:
@@ -120,12 +158,6 @@ class RayCoordinator:
             return []
         ready, _ = ray.wait(refs, num_returns=1, timeout=timeout_s)
         return ray.wait(refs, num_returns=len(refs), timeout=0)[0] if ready else []
-
-    def _wait_s(self, now: float, start: float, pending: list) -> float:
-        deadline = self.core.next_deadline()
-        wake = [POLL_S] + ([deadline - now] if deadline is not None else [])
-        wake += [pending[0][0] - (now - start)] if pending else []
-        return max(0.0, min(wake))
 
     def _dispatch(self) -> None:
         for d in self.core.assign():
@@ -171,7 +203,7 @@ class RayCoordinator:
     def _verify(self) -> None:
         if self.batch is None and self.queue:
             batch, self.queue = self.queue, []
-            ref = self.verifier.verify.remote([proof for _, proof in batch], [c.public_inputs for c, _ in batch])
+            ref = self.verifier.verify.remote([proof for _, proof in batch], [list(c.public_inputs) for c, _ in batch])
             self.batch = (ref, batch)
 
     def _verified(self, ref: ray.ObjectRef) -> None:

@@ -13,24 +13,34 @@ the same object with SimPy time by passing its clock. The events:
 ``verdict(...)``            the L1 verifier's answer on that proof
 ``attempt_failed(...)``     the prover died (crash, node lost)
 ``tick()``                  time passed: expire attempts past their deadline
+``stall(grace_s)``          can anything still move? a :class:`Stall` if not
 ==========================  ===============================================
 
-Every state change goes through :class:`~workers.joblog.JobLog` first, so a
-new core on the same log resumes where a killed one stopped: attempts that
-were in flight are closed as ``lost`` and their jobs reassigned; verified
-jobs still finalize. Jobs finalize strictly in state-root order, as the
-rollup contract accepts them: the verified job whose ``old_root`` is the
-current head moves the head to its ``new_root``.
+Every state change goes through the job store first (a
+:class:`~workers.jobstore.JobStore`: the SQLite :class:`~workers.joblog.JobLog`
+or the simulation's in-memory log), so a new core on the same log resumes
+where a killed one stopped: attempts that were in flight are closed as
+``lost`` and their jobs reassigned; verified jobs still finalize. Jobs
+finalize strictly in link order: the verified job whose ``link_from`` is the
+current head moves the head to its ``link_to``. For the rollup the links are
+state roots (old root -> new root, the order its contract accepts batches);
+jobs of a circuit without a chain of their own are linked by index.
+
+The core also keeps the stake ledger (:mod:`workers.ledger`): a prover's
+first registration deposits its stake, every slash the policy asks for is
+clamped to the balance left, and the policy's reward is paid on finality.
+The balances are rebuilt from the log on start, so they survive a restart.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .joblog import ASSIGNABLE, TERMINAL, JobLog, JobRecord, Outcome
+from .joblog import ASSIGNABLE, TERMINAL, AlreadyRecorded, JobRecord, Outcome
+from .jobstore import JobStore
+from .ledger import Account, ledger_events, statement
 from .messages import UNSATISFIABLE
 from .policies import JobView, Policy, ProverView
 
@@ -55,23 +65,41 @@ class _Open:
     expired: bool = False
 
 
-class CoordinatorCore:
-    """The job log's state machine plus a policy and a clock; one instance per coordinator process."""
+@dataclass(frozen=True)
+class Stall:
+    """Why no job can move any more: each unfinished job and each registered prover, in words."""
 
-    def __init__(self, log: JobLog, policy: Policy, clock: Callable[[], float], genesis_root: int,
+    jobs: dict[int, str]
+    provers: dict[str, str]
+
+    def describe(self) -> str:
+        jobs = "; ".join(f"job {job_id}: {why}" for job_id, why in self.jobs.items())
+        provers = "; ".join(f"{prover}: {why}" for prover, why in self.provers.items()) or "none registered"
+        return f"stalled: {jobs}. Provers: {provers}"
+
+
+class CoordinatorCore:
+    """The job log's state machine plus a policy and a clock; one instance per coordinator process.
+
+    ``genesis_link``: the head before any job finalized (the rollup's genesis
+    root); the log records it and refuses a core started with another one.
+    """
+
+    def __init__(self, log: JobStore, policy: Policy, clock: Callable[[], float], genesis_link: int,
                  referee: Referee | None = None):
         self.log, self.policy, self.clock, self.referee = log, policy, clock, referee
         self.provers: dict[str, ProverView] = {}
         self.open: dict[tuple[int, int], _Open] = {}
         self.verifying: dict[tuple[int, int], _Open] = {}
         self.failed_by: dict[int, set[str]] = defaultdict(set)
-        recorded = log.meta("genesis_root")
+        recorded = log.meta("genesis_link")
         if recorded is None:
-            log.set_meta("genesis_root", str(genesis_root))
-        elif int(recorded) != genesis_root:
-            raise ValueError("this job log belongs to a rollup with another genesis root")
+            log.set_meta("genesis_link", str(genesis_link))
+        elif int(recorded) != genesis_link:
+            raise ValueError("this job log belongs to a chain of jobs with another genesis link")
         finalized = log.finalized()
-        self.head_root = log.job(finalized[-1][1]).new_root if finalized else genesis_root
+        self.head_link = log.job(finalized[-1][1]).link_to if finalized else genesis_link
+        self.accounts = statement(ledger_events(log))
         self._resume()
 
     def _resume(self) -> None:
@@ -89,12 +117,19 @@ class CoordinatorCore:
     # membership -----------------------------------------------------------
 
     def prover_joined(self, prover_id: str, capacity: float = 1.0, stake: float = 0.0) -> str | None:
-        """Register a prover; a reason if it is already registered."""
+        """Register a prover; a reason if it is already registered.
+
+        A prover new to the ledger deposits ``stake``; one the ledger knows
+        (it left, or the coordinator restarted) comes back with its balance.
+        """
         now = self.clock()
         if prover_id in self.provers:
             return self._reject(now, f"prover {prover_id} is already registered", prover=prover_id)
-        self.provers[prover_id] = ProverView(prover_id, capacity, stake, joined_at=now)
-        self.log.event(now, "prover_joined", prover=prover_id, amount=stake)
+        if prover_id not in self.accounts:
+            self._post(prover_id, "deposit", stake, now)
+        balance = self.accounts[prover_id].balance
+        self.provers[prover_id] = ProverView(prover_id, capacity, balance, joined_at=now)
+        self.log.event(now, "prover_joined", prover=prover_id, amount=balance)
         return None
 
     def prover_left(self, prover_id: str, reason: str) -> None:
@@ -118,7 +153,7 @@ class CoordinatorCore:
             return self._reject(now, f"duplicate submission: job {job.job_id} is already in the log", job.job_id)
         try:
             self.log.add_job(job, now)
-        except sqlite3.IntegrityError:
+        except AlreadyRecorded:
             return self._reject(now, f"duplicate submission: job {job.job_id} repeats a submitted statement",
                                 job.job_id)
         return None
@@ -133,7 +168,7 @@ class CoordinatorCore:
             if not idle:
                 break
             job = self.log.job(job_id)
-            view = JobView(job_id, job.n_tx, job.attempts, frozenset(self.failed_by[job_id]))
+            view = JobView(job_id, job.size, job.attempts, frozenset(self.failed_by[job_id]))
             for a in self.policy.assign(view, idle, now):
                 attempt = self.log.open_attempt(job_id, a.prover_id, now, a.deadline)
                 self.open[(job_id, attempt)] = _Open(a.prover_id, a.deadline)
@@ -233,6 +268,46 @@ class CoordinatorCore:
         deadlines = [op.deadline for op in self.open.values() if not op.expired]
         return min(deadlines) if deadlines else None
 
+    def stall(self, grace_s: float) -> Stall | None:
+        """A :class:`Stall` if no unfinished job can move any more, else None.
+
+        Progress is still possible while a proof is being verified, an
+        attempt is within its deadline (or expired less than ``grace_s``
+        ago: a straggler may still answer), or an idle prover the policy
+        would take exists while a job waits. The driver adds what only it
+        knows: provers still warming up or restarting, and events to come.
+        """
+        now = self.clock()
+        unfinished = self.log.jobs(*ASSIGNABLE, "assigned", "proved", "verified")
+        if not unfinished or self.verifying:
+            return None
+        if any(not op.expired or now - op.deadline < grace_s for op in self.open.values()):
+            return None
+        provers = {}
+        for prover in self.provers.values():
+            why = self.policy.ineligible(prover)
+            if why is None and prover.busy:
+                held = [f"job {job_id} attempt {attempt}" for (job_id, attempt), op in self.open.items()
+                        if op.prover_id == prover.prover_id]
+                why = f"never answered {', '.join(held)}, past its deadline"
+            if why is None and any(job.state in ASSIGNABLE for job in unfinished):
+                return None
+            provers[prover.prover_id] = why or "idle"
+        jobs = {job.job_id: self._why_stuck(job) for job in unfinished}
+        return Stall(jobs, provers)
+
+    def _why_stuck(self, job: JobRecord) -> str:
+        if job.state == "verified":
+            head = self.log.from_link(self.head_link)
+            ahead = [j.job_id for j in head if j.state not in TERMINAL]
+            return (f"verified, waits behind job {ahead[0]} for in-order finality" if ahead else
+                    f"verified, waits for a job from link {self.head_link:x}, which was never submitted")
+        held = [f"attempt {attempt} by {op.prover_id}" for (job_id, attempt), op in self.open.items()
+                if job_id == job.job_id]
+        if held:
+            return f"{job.state}: {', '.join(held)} never answered"
+        return f"{job.state}: no registered prover may take it"
+
     def done(self) -> bool:
         """Every submitted job is finalized or failed."""
         return self.log.count(*ASSIGNABLE, "assigned", "proved", "verified") == 0
@@ -262,10 +337,25 @@ class CoordinatorCore:
         self._penalize(job.job_id, op.prover_id, slashed, f"refused a provable job: {error}", now)
         self._settle(job.job_id, now)
 
-    def _penalize(self, job_id: int, prover_id: str, slashed: float, why: str, now: float) -> None:
+    def _penalize(self, job_id: int, prover_id: str, slash: float, why: str, now: float) -> None:
+        """Remember that the prover failed the job, and slash what the policy asks, up to its balance."""
         self.failed_by[job_id].add(prover_id)
-        if slashed > 0:
-            self.log.event(now, "slash", job_id, prover_id, why, slashed)
+        amount = min(slash, self.balance(prover_id))
+        if amount > 0:
+            self._post(prover_id, "slash", amount, now, job_id, why)
+
+    def balance(self, prover_id: str) -> float:
+        """The prover's stake left, from the ledger (0.0 for a prover it has never seen)."""
+        account = self.accounts.get(prover_id)
+        return 0.0 if account is None else account.balance
+
+    def _post(self, prover_id: str, kind: str, amount: float, now: float, job_id: int | None = None,
+              why: str = "") -> None:
+        """One ledger entry: logged as an event, then applied to the account and the policy's view."""
+        self.log.event(now, kind, job_id, prover_id, why, amount)
+        self.accounts.setdefault(prover_id, Account()).post(kind, amount)
+        if prover_id in self.provers:
+            self.provers[prover_id].stake = self.accounts[prover_id].balance
 
     def _settle(self, job_id: int, now: float) -> None:
         """After an attempt ended badly: keep waiting on the others, or put the job up again."""
@@ -279,16 +369,19 @@ class CoordinatorCore:
         self.log.move(job_id, "reassigned", now, "reassigned")
 
     def _finalize_ready(self, now: float) -> None:
-        """Finalize verified jobs while one extends the head root; fail forks off finalized roots."""
+        """Finalize verified jobs while one extends the head link; fail forks off finalized links."""
         while True:
-            candidates = self.log.from_root(self.head_root)
+            candidates = self.log.from_link(self.head_link)
             ready = [j for j in candidates if j.state == "verified"]
             if not ready:
                 return
             chosen = ready[0]
             self.log.finalize(chosen.job_id, now)
+            reward = self.policy.reward(chosen.job_id, chosen.prover) if chosen.prover else 0.0
+            if reward > 0:
+                self._post(chosen.prover, "reward", reward, now, chosen.job_id)
             for fork in candidates:
                 if fork.job_id != chosen.job_id and fork.state not in TERMINAL:
-                    reason = f"forked: root already finalized by job {chosen.job_id}"
+                    reason = f"forked: link already finalized by job {chosen.job_id}"
                     self.log.move(fork.job_id, "failed", now, "rejected", detail=reason, reason=reason)
-            self.head_root = chosen.new_root
+            self.head_link = chosen.link_to

@@ -154,8 +154,7 @@ MIX_RANGES = {
 def parse_mix(text: str) -> dict[str, float]:
     """``"crash=0.3,byzantine=0.1,straggler=0.2"`` as keyword arguments of :func:`fault_mix` ("none": {}).
 
-    ValueError names the setting that is unknown, not a number, or out of its range
-    (shares and ``rate`` in [0, 1], ``slowdown`` >= 1, ``latency_s`` >= 0, ``bandwidth_bps`` >= 1).
+    ValueError names the setting that is unknown, not a number, or out of its range (:func:`check_mix`).
     """
     if text.strip() in ("", "none"):
         return {}
@@ -164,13 +163,25 @@ def parse_mix(text: str) -> dict[str, float]:
         name, _, value = part.partition("=")
         name = name.strip()
         if name not in MIX_RANGES:
-            raise ValueError(f"unknown fault setting {name!r} in {text!r}: use {', '.join(MIX_RANGES)}")
+            raise ValueError(_unknown(name))
         try:
-            number = float(value)
+            out[name] = float(value)
         except ValueError:
             raise ValueError(f"fault setting {name}={value.strip()!r} is not a number") from None
+    return check_mix(out)
+
+
+def check_mix(mix: dict[str, float]) -> dict[str, float]:
+    """``mix`` if every setting is known and within its range (shares and ``rate`` in [0, 1],
+    ``slowdown`` >= 1, ``latency_s`` >= 0, ``bandwidth_bps`` >= 1); else ValueError naming it."""
+    for name, number in mix.items():
+        if name not in MIX_RANGES:
+            raise ValueError(_unknown(name))
         low, high = MIX_RANGES[name]
         if not low <= number <= high:
             raise ValueError(f"fault setting {name}={number:g} is outside [{low:g}, {high:g}]")
-        out[name] = number
-    return out
+    return mix
+
+
+def _unknown(name: str) -> str:
+    return f"unknown fault setting {name!r}: use {', '.join(MIX_RANGES)}"

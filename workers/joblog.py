@@ -30,14 +30,25 @@ commits). Finalization inserts into ``finalized``, whose ``job_id`` is
 UNIQUE and whose ``position`` is the primary key: finalizing a job twice, or
 two jobs at one position, is impossible at the database level.
 
+A job is generic (:class:`JobRecord`): the public inputs its proof must
+verify against, the link it extends (``link_from`` -> ``link_to``; jobs
+finalize in link order, see :mod:`workers.core`), its size and the payload a
+prover turns into a witness. A rollup maps its roots to the links; a
+circuit whose jobs are independent chains them by index
+(:func:`workers.workload.chain_by_index`).
+
 Times are whatever clock the coordinator core is given (wall seconds for a
 real run, SimPy time for a simulation): metrics read only these timestamps.
+:class:`workers.jobstore.JobStore` is the interface this log and the
+simulation's in-memory log share.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from os import PathLike
@@ -93,11 +104,11 @@ def check_outcome(job_id: int, attempt: int, current: Outcome | None, to: Outcom
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
-    job_id INTEGER PRIMARY KEY, old_root TEXT NOT NULL, new_root TEXT NOT NULL, commitment TEXT NOT NULL,
-    n_tx INTEGER NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    job_id INTEGER PRIMARY KEY, public_inputs TEXT NOT NULL, link_from TEXT NOT NULL, link_to TEXT NOT NULL,
+    size INTEGER NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
     submitted_at REAL NOT NULL, verified_at REAL, finalized_at REAL, proof TEXT, prover TEXT, reason TEXT,
-    UNIQUE (old_root, new_root, commitment));
-CREATE INDEX IF NOT EXISTS jobs_old_root ON jobs (old_root, state);
+    UNIQUE (link_from, link_to, public_inputs));
+CREATE INDEX IF NOT EXISTS jobs_link_from ON jobs (link_from, state);
 CREATE TABLE IF NOT EXISTS attempts (
     job_id INTEGER NOT NULL REFERENCES jobs, attempt INTEGER NOT NULL, prover TEXT NOT NULL,
     assigned_at REAL NOT NULL, deadline REAL NOT NULL, ended_at REAL, outcome TEXT, prove_s REAL, reason TEXT,
@@ -114,15 +125,28 @@ class TransitionError(RuntimeError):
     """A state change the job state machine does not allow."""
 
 
+class AlreadyRecorded(sqlite3.IntegrityError):
+    """A job id or statement already in the log, or a job finalized a second time.
+
+    A subclass of :class:`sqlite3.IntegrityError`, what the log's UNIQUE
+    constraints raise, so the in-memory log raises the same class.
+    """
+
+
 @dataclass(frozen=True)
 class JobRecord:
-    """A job as the log holds it. Roots and commitment are field elements (ints)."""
+    """A job as the log holds it: its statement (public inputs, field elements), the link it
+    extends, its size (transactions for the rollup, 1 otherwise) and the prover's payload.
+
+    Two jobs with the same link and public inputs are the same statement: the
+    log refuses the second (a duplicate submission).
+    """
 
     job_id: int
-    old_root: int
-    new_root: int
-    commitment: int
-    n_tx: int
+    public_inputs: tuple[int, ...]
+    link_from: int
+    link_to: int
+    size: int
     payload: dict[str, Any]
     state: str = "pending"
     attempts: int = 0
@@ -133,10 +157,13 @@ class JobRecord:
     prover: str | None = None
     reason: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public_inputs", tuple(self.public_inputs))
+
     @property
-    def public_inputs(self) -> list[int]:
-        """The statement the L1 verifier checks: old root, new root, commitment."""
-        return [self.old_root, self.new_root, self.commitment]
+    def statement(self) -> tuple[int, int, tuple[int, ...]]:
+        """What makes two submissions the same job: the link and the public inputs."""
+        return self.link_from, self.link_to, self.public_inputs
 
 
 @dataclass(frozen=True)
@@ -189,13 +216,13 @@ class JobLog:
     # jobs -----------------------------------------------------------------
 
     def add_job(self, job: JobRecord, now: float) -> None:
-        """Record a submitted job as pending; sqlite3.IntegrityError if its id or statement is known."""
-        with self._tx() as db:
+        """Record a submitted job as pending; :class:`AlreadyRecorded` if its id or statement is known."""
+        with _recording(f"job {job.job_id} or its statement is already in the log"), self._tx() as db:
             db.execute(
-                "INSERT INTO jobs (job_id, old_root, new_root, commitment, n_tx, payload, state, submitted_at) "
+                "INSERT INTO jobs (job_id, public_inputs, link_from, link_to, size, payload, state, submitted_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (job.job_id, _hex(job.old_root), _hex(job.new_root), _hex(job.commitment), job.n_tx,
-                 json.dumps(job.payload), now),
+                (job.job_id, json.dumps([_hex(x) for x in job.public_inputs]), _hex(job.link_from),
+                 _hex(job.link_to), job.size, json.dumps(job.payload), now),
             )
             _event(db, now, "submitted", job.job_id)
 
@@ -218,9 +245,9 @@ class JobLog:
         where = f"WHERE state IN ({','.join('?' * len(states))})" if states else ""
         return self.db.execute(f"SELECT COUNT(*) FROM jobs {where}", states).fetchone()[0]
 
-    def from_root(self, old_root: int) -> list[JobRecord]:
-        """The jobs whose statement starts at ``old_root`` (a fork has more than one), by job id."""
-        rows = self.db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE old_root = ? ORDER BY job_id", (_hex(old_root),))
+    def from_link(self, link: int) -> list[JobRecord]:
+        """The jobs whose link starts at ``link`` (a fork has more than one), by job id."""
+        rows = self.db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE link_from = ? ORDER BY job_id", (_hex(link),))
         return [_job(r) for r in rows]
 
     def move(self, job_id: int, to: str, now: float, event: str | None = None, by: str | None = None,
@@ -273,9 +300,9 @@ class JobLog:
     def finalize(self, job_id: int, now: float) -> int:
         """Finalize a verified job at the next position; returns the position.
 
-        sqlite3.IntegrityError if the job was finalized before (UNIQUE job_id).
+        :class:`AlreadyRecorded` if the job was finalized before (UNIQUE job_id).
         """
-        with self._tx() as db:
+        with _recording(f"job {job_id} is already finalized"), self._tx() as db:
             (position,) = db.execute("SELECT COUNT(*) FROM finalized").fetchone()
             db.execute("INSERT INTO finalized (position, job_id, at) VALUES (?, ?, ?)", (position, job_id, now))
             _move(db, job_id, "finalized", {"finalized_at": now})
@@ -301,6 +328,17 @@ class JobLog:
         return list(rows)
 
 
+@contextmanager
+def _recording(what: str) -> Iterator[None]:
+    """Turn a UNIQUE constraint's sqlite3.IntegrityError into :class:`AlreadyRecorded` saying ``what``."""
+    try:
+        yield
+    except AlreadyRecorded:
+        raise
+    except sqlite3.IntegrityError as error:
+        raise AlreadyRecorded(f"{what} ({error})") from None
+
+
 class _Transaction:
     def __init__(self, db: sqlite3.Connection):
         self.db = db
@@ -313,7 +351,7 @@ class _Transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
-_JOB_COLUMNS = ("job_id, old_root, new_root, commitment, n_tx, payload, state, attempts, submitted_at, verified_at, "
+_JOB_COLUMNS = ("job_id, public_inputs, link_from, link_to, size, payload, state, attempts, submitted_at, verified_at, "
                 "finalized_at, proof, prover, reason")
 
 
@@ -322,9 +360,10 @@ def _hex(value: int) -> str:
 
 
 def _job(row: tuple) -> JobRecord:
-    (job_id, old, new, commitment, n_tx, payload, state, attempts, submitted, verified, finalized, proof, prover,
+    (job_id, public, link_from, link_to, size, payload, state, attempts, submitted, verified, finalized, proof, prover,
      reason) = row
-    return JobRecord(job_id, int(old, 16), int(new, 16), int(commitment, 16), n_tx, json.loads(payload), state,
+    return JobRecord(job_id, tuple(int(x, 16) for x in json.loads(public)), int(link_from, 16), int(link_to, 16), size,
+                     json.loads(payload), state,
                      attempts, submitted, verified, finalized, None if proof is None else json.loads(proof), prover,
                      reason)
 

@@ -45,7 +45,8 @@ class JobView:
     """What a policy knows of a job waiting for assignment."""
 
     job_id: int
-    n_tx: int
+    size: int
+    """Transactions for the rollup, 1 for a circuit's single job (:attr:`workers.joblog.JobRecord.size`)."""
     attempts: int
     failed_by: frozenset[str]
     """Provers whose attempt at this job crashed, expired or was invalid."""
@@ -61,7 +62,7 @@ class Assignment:
 
 
 class Policy:
-    """The interface: ``assign`` picks provers for one job; the hooks return stake slashed (0.0 if none)."""
+    """The interface: ``assign`` picks provers for one job; the hooks return the stake to slash (0.0 if none)."""
 
     name = "policy"
 
@@ -73,15 +74,23 @@ class Policy:
         raise NotImplementedError
 
     def on_result(self, job_id: int, prover_id: str, valid: bool, now: float) -> float:
-        """A proof arrived and was verified (``valid``); returns the stake slashed for it."""
+        """A proof arrived and was verified (``valid``); returns the stake to slash for it."""
         return 0.0
 
     def on_deadline(self, job_id: int, prover_id: str, now: float) -> float:
-        """The prover missed its deadline on the job; returns the stake slashed for it."""
+        """The prover missed its deadline on the job; returns the stake to slash for it."""
         return 0.0
 
     def on_leave(self, prover_id: str) -> None:
         """The prover left the cluster (deregistered, crashed, or its node died)."""
+
+    def ineligible(self, prover: ProverView) -> str | None:
+        """Why this policy will never assign ``prover`` a job as things stand (None: it may)."""
+        return None
+
+    def reward(self, job_id: int, prover_id: str) -> float:
+        """What the prover whose proof finalized ``job_id`` earns (0.0: this policy pays nothing)."""
+        return 0.0
 
     def _to(self, job: JobView, provers: Sequence[ProverView], now: float) -> list[Assignment]:
         return [Assignment(job.job_id, p.prover_id, now + self.deadline_s) for p in provers]
@@ -134,20 +143,18 @@ class Redundant(Policy):
         return self._to(job, self.rng.sample(pool, min(self.k, len(pool))), now)
 
 
-@dataclass
-class _Lock:
-    prover_id: str
-    collateral: float
-
-
 class Auction(Policy):
     """A reverse auction with stake: the cheapest staked bidder wins and locks collateral.
 
     Each prover's bid is its price per transaction over its capacity, with a
     seeded per-prover price (the market's spread). Provers whose stake is
     below ``min_stake`` may not bid. The winner locks ``collateral`` of its
-    stake; a valid proof unlocks it, a missed deadline or an invalid proof
-    slashes ``slash_fraction`` of it (Succinct and Boundless slash for both).
+    stake; a valid proof unlocks it and, once the job finalizes, earns the
+    bid; a missed deadline or an invalid proof slashes ``slash_fraction`` of
+    it (Succinct and Boundless slash for both). The stakes themselves are not
+    kept here: :class:`~workers.core.CoordinatorCore` keeps them in the job
+    log's ledger, clamps every slash to what is left, and passes the balance
+    in :attr:`ProverView.stake`.
     """
 
     name = "auction"
@@ -157,38 +164,43 @@ class Auction(Policy):
         super().__init__(deadline_s, seed)
         self.min_stake, self.collateral, self.slash_fraction = min_stake, collateral, slash_fraction
         self.prices: dict[str, float] = {}
-        self.stakes: dict[str, float] = {}
-        self.locks: dict[tuple[int, str], _Lock] = {}
+        self.locks: dict[tuple[int, str], float] = {}
+        """(job, prover) -> the winning bid, while the collateral is locked."""
+        self.won: dict[tuple[int, str], float] = {}
+        """(job, prover) -> the bid of a valid proof, paid when the job finalizes."""
 
     def bid(self, prover: ProverView, job: JobView) -> float:
         """The prover's asking price for the job (lower wins)."""
         price = self.prices.setdefault(prover.prover_id, self.rng.uniform(0.5, 1.5))
-        return price * max(job.n_tx, 1) / max(prover.capacity, 1e-9)
+        return price * max(job.size, 1) / max(prover.capacity, 1e-9)
 
-    def stake_of(self, prover: ProverView) -> float:
-        """Stake left after slashes (the registered stake until the first slash)."""
-        return self.stakes.setdefault(prover.prover_id, prover.stake)
+    def ineligible(self, prover: ProverView) -> str | None:
+        if prover.stake < self.min_stake:
+            return f"stake {prover.stake:g} is below the auction's minimum {self.min_stake:g}"
+        return None
 
     def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
-        eligible = [p for p in _fresh(job, idle) if self.stake_of(p) >= self.min_stake]
+        eligible = [p for p in _fresh(job, idle) if self.ineligible(p) is None]
         if not eligible:
             return []
-        winner = min(eligible, key=lambda p: (self.bid(p, job), -self.stake_of(p), p.prover_id))
-        self.locks[(job.job_id, winner.prover_id)] = _Lock(winner.prover_id, self.collateral)
+        winner = min(eligible, key=lambda p: (self.bid(p, job), -p.stake, p.prover_id))
+        self.locks[(job.job_id, winner.prover_id)] = self.bid(winner, job)
         return self._to(job, [winner], now)
 
     def on_result(self, job_id: int, prover_id: str, valid: bool, now: float) -> float:
-        lock = self.locks.pop((job_id, prover_id), None)
-        return 0.0 if valid or lock is None else self._slash(lock)
+        bid = self.locks.pop((job_id, prover_id), None)
+        if bid is None:
+            return 0.0
+        if valid:
+            self.won[(job_id, prover_id)] = bid
+            return 0.0
+        return self.collateral * self.slash_fraction
 
     def on_deadline(self, job_id: int, prover_id: str, now: float) -> float:
-        lock = self.locks.pop((job_id, prover_id), None)
-        return 0.0 if lock is None else self._slash(lock)
+        return 0.0 if self.locks.pop((job_id, prover_id), None) is None else self.collateral * self.slash_fraction
 
-    def _slash(self, lock: _Lock) -> float:
-        amount = min(lock.collateral * self.slash_fraction, self.stakes.get(lock.prover_id, 0.0))
-        self.stakes[lock.prover_id] = self.stakes.get(lock.prover_id, 0.0) - amount
-        return amount
+    def reward(self, job_id: int, prover_id: str) -> float:
+        return self.won.pop((job_id, prover_id), 0.0)
 
 
 POLICIES: dict[str, type[Policy]] = {
@@ -196,8 +208,34 @@ POLICIES: dict[str, type[Policy]] = {
 }
 
 
-def make_policy(name: str, deadline_s: float, seed: int = 0) -> Policy:
-    """The policy called ``name`` (see :data:`POLICIES`) with its default parameters."""
-    if name not in POLICIES:
-        raise ValueError(f"unknown policy {name!r}; choose from {sorted(POLICIES)}")
-    return POLICIES[name](deadline_s, seed=seed)
+@dataclass(frozen=True)
+class PolicyConfig:
+    """A policy by name with its parameters: the one configuration real and simulated runs share.
+
+    ``redundancy`` is the ``redundant`` policy's k; ``min_stake``,
+    ``collateral`` and ``slash_fraction`` are the ``auction``'s (see
+    :class:`Auction`); the other policies have none. ValueError names a bad one.
+    """
+
+    name: str = "round-robin"
+    redundancy: int = 2
+    min_stake: float = 10.0
+    collateral: float = 40.0
+    slash_fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.name not in POLICIES:
+            raise ValueError(f"unknown policy {self.name!r}; choose from {sorted(POLICIES)}")
+        if self.redundancy < 1:
+            raise ValueError(f"redundancy k={self.redundancy} must be at least 1")
+        if self.min_stake < 0 or self.collateral < 0 or not 0.0 <= self.slash_fraction <= 1.0:
+            raise ValueError(f"auction parameters min_stake={self.min_stake:g}, collateral={self.collateral:g} must "
+                             f"be >= 0 and slash_fraction={self.slash_fraction:g} in [0, 1]")
+
+    def make(self, deadline_s: float, seed: int = 0) -> Policy:
+        """The policy object, deterministic from ``seed``, giving each attempt ``deadline_s``."""
+        if self.name == "redundant":
+            return Redundant(deadline_s, k=self.redundancy, seed=seed)
+        if self.name == "auction":
+            return Auction(deadline_s, self.min_stake, self.collateral, self.slash_fraction, seed=seed)
+        return POLICIES[self.name](deadline_s, seed=seed)

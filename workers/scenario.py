@@ -1,138 +1,139 @@
-"""One cluster run, end to end: a job log, a core, prover actors under faults, metrics.
+"""One cluster run's configuration, for a real run on Ray and for the simulation alike (no Ray here).
 
-A :class:`Scenario` says who proves (policy, number of provers, fault mix,
-stake) and :func:`run_scenario` runs it on a :class:`~workers.workload.Workload`
-against a job log file. If that file already holds the run (a coordinator
-was killed), the run resumes from it: jobs already in the log are not
-submitted again. The CLI, the reliability tests and the benchmark all go
-through here.
+A :class:`Scenario` says who proves and under what: the policy and its
+parameters (:class:`~workers.policies.PolicyConfig`), the provers (how many,
+how heterogeneous, which fault mix, what stake, how often Ray restarts a
+crashed one), the job arrivals and the seed. :func:`workers.runner.run_scenario`
+runs it on Ray against a :class:`~workers.workload.Workload`;
+:class:`bench.simulate.engine.Simulation` runs it on SimPy time, where
+``jobs`` and ``batch_size`` stand in for the workload. Both draw the same
+fault specs (:meth:`Scenario.fault_specs`), build the same policy
+(:meth:`Scenario.make_policy`) and set deadlines by the same rule
+(:func:`deadline_rule`).
+
+Centralized vs scattered, on equal resources: a ``centralized`` scenario has
+one prover holding the resources of all ``provers`` (on one machine: one
+actor with every core; in the simulation: one prover ``provers`` times as
+fast as a scattered one, i.e. ideal scaling). That prover is the operator's
+own, next to the sequencer: not byzantine, silent or a straggler, behind no
+added network latency, but it crashes as often as the fleet's provers do on
+average (one crash-kind prover at rate ``crash share x rate``) and it can
+have an outage (:attr:`Scenario.outage`).
+
+The deadline rule (docs/architecture.md, section "Deadlines"): one attempt
+is due ``DEADLINE_FACTOR`` times the expected proving time of the slowest
+prover, plus ``DEADLINE_SLACK_S``, counted from its assignment. The expected
+time is a prover's proof on its share of the hardware: in a real run the
+warm reference proof (all cores) times the cores' share each prover gets
+(:func:`workers.runner.expected_prove_s`), in the simulation the measured
+median proof time times the prover's speed factor. A scenario's
+``deadline_s`` replaces the rule with a fixed deadline.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import partial
-from os import PathLike
+from dataclasses import asdict, dataclass, field
 
-import numba
-
-from zkprove import groth16
-from zkprove.l1 import verify
-from zkprove.timing import warm_then_time
-
-from .cluster import (
-    alive_nodes,
-    plan_placement,
-    share_keys,
-    spawn_prover,
-    spawn_verifier,
-)
-from .coordinator import RayCoordinator
-from .core import CoordinatorCore
-from .faults import FaultSpec, fault_mix, spread_speeds
-from .joblog import JobLog
-from .metrics import RunMetrics, measure
-from .policies import make_policy
-from .workload import Workload, unsatisfied
+from .faults import FaultSpec, check_mix, fault_mix, spread_speeds
+from .policies import Policy, PolicyConfig
 
 DEADLINE_FACTOR = 2.5
-"""A prover's deadline is this many times its expected proving time (plus :data:`DEADLINE_SLACK_S`)."""
 DEADLINE_SLACK_S = 2.0
+
+
+def deadline_rule(expected_prove_s: float) -> float:
+    """Seconds one attempt may take from assignment to answer: ``DEADLINE_FACTOR`` times the slowest
+    prover's expected proving time, plus ``DEADLINE_SLACK_S`` (transport, verification queue, jitter)."""
+    return DEADLINE_FACTOR * expected_prove_s + DEADLINE_SLACK_S
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """Who proves: a policy over ``provers`` actors, a fraction of them faulty (:func:`~workers.faults.fault_mix`)."""
+    """One run: who proves, under which faults, on what arrivals; checked when made (ValueError)."""
 
     name: str
-    policy: str
-    provers: int
+    policy: str = "round-robin"
+    provers: int = 4
+    jobs: int = 40
+    """Simulation: how many jobs (a real run proves its workload's jobs)."""
+    batch_size: int = 1
+    """Simulation: each job's size, transactions per batch (a real run's jobs carry their own)."""
     faults: dict[str, float] = field(default_factory=dict)
-    stake: float = 50.0
-    seed: int = 0
-    deadline_s: float | None = None
-    """None: derived from the reference proving time, the prover count and the cores."""
-    max_restarts: int = 2
-    threads: int | None = None
-    """Numba threads (and Ray CPUs) per prover; None: the node's cores shared out (:func:`plan_placement`)."""
+    """Keyword arguments of :func:`workers.faults.fault_mix` (shares, rate, slowdown, latency_s, bandwidth_bps)."""
     speed_spread: float = 0.0
-    """Heterogeneous hardware: sigma of the provers' lognormal slowdowns (:func:`~workers.faults.spread_speeds`)."""
+    """Heterogeneity: sigma of the lognormal slowdown of each prover, the fastest at 1.0
+    (:func:`workers.faults.spread_speeds`; 0: identical provers)."""
     interval_s: float = 0.0
-    """Seconds between job submissions (0: every job is submitted once the provers are up)."""
+    """Seconds between job submissions (0: every job is submitted at the start)."""
+    deadline_s: float | None = None
+    """Per attempt; None: :func:`deadline_rule`."""
+    redundancy: int = 2
+    """k of the ``redundant`` policy."""
+    min_stake: float = 10.0
+    collateral: float = 40.0
+    slash_fraction: float = 0.5
+    """The ``auction`` policy's parameters (:class:`workers.policies.Auction`)."""
+    outage: tuple[float, float] | None = None
+    """(start, end) seconds: the first prover is down in this window (it leaves, then rejoins)."""
+    stake: float = 100.0
+    max_restarts: int = -1
+    """Ray restarts of a crashed prover (-1: always, as an operator's supervisor would)."""
+    threads: int | None = None
+    """Real runs: numba threads (and Ray CPUs) per prover; None: the node's cores shared out."""
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.policy_config()
+        for name, value, low in (("provers", self.provers, 1), ("jobs", self.jobs, 1),
+                                 ("batch_size", self.batch_size, 1)):
+            if value < low:
+                raise ValueError(f"scenario {self.name!r}: {name}={value} must be at least {low}")
+        if self.interval_s < 0 or self.speed_spread < 0 or self.stake < 0:
+            raise ValueError(f"scenario {self.name!r}: interval_s, speed_spread and stake must be >= 0")
+        if self.deadline_s is not None and self.deadline_s <= 0:
+            raise ValueError(f"scenario {self.name!r}: deadline_s={self.deadline_s:g} must be positive")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"scenario {self.name!r}: threads={self.threads} must be at least 1")
+        check_mix(self.faults)
+        self.fault_specs()
+
+    @property
+    def centralized(self) -> bool:
+        return self.policy == "centralized"
+
+    @property
+    def actors(self) -> int:
+        """Prover processes: one for a centralized scenario, ``provers`` otherwise."""
+        return 1 if self.centralized else self.provers
+
+    def policy_config(self) -> PolicyConfig:
+        """The policy and its parameters; ValueError names a bad one."""
+        return PolicyConfig(self.policy, self.redundancy, self.min_stake, self.collateral, self.slash_fraction)
+
+    def effective_faults(self) -> dict[str, float]:
+        """The fault mix the provers get: as given when scattered, the operator's own when centralized."""
+        if not self.centralized:
+            return dict(self.faults)
+        crash = self.faults.get("crash", 0.0) * self.faults.get("rate", 0.5)
+        return {"crash": 1.0, "rate": crash} if crash > 0 else {}
 
     def fault_specs(self) -> list[FaultSpec]:
-        return spread_speeds(fault_mix(self.provers, self.seed, **self.faults), self.speed_spread, self.seed)
+        """One spec per prover actor; ValueError if the fault shares need more provers than there are."""
+        return spread_speeds(fault_mix(self.actors, self.seed, **self.effective_faults()), self.speed_spread,
+                             self.seed)
 
+    def make_policy(self, deadline_s: float) -> Policy:
+        return self.policy_config().make(deadline_s, self.seed)
 
-@dataclass(frozen=True)
-class RunResult:
-    """What a run measured: the log's metrics and the coordinator's own time per job."""
+    def deadline(self, expected_prove_s: float) -> float:
+        """This scenario's deadline per attempt: ``deadline_s`` if set, else :func:`deadline_rule`."""
+        return self.deadline_s if self.deadline_s is not None else deadline_rule(expected_prove_s)
 
-    scenario: Scenario
-    metrics: RunMetrics
-    overhead_ms_per_job: float
-    deadline_s: float
-    log_path: str
+    def as_dict(self) -> dict:
+        return asdict(self)
 
-
-def warm_reference(workload: Workload) -> float:
-    """Warm the JIT cache in this process for the prover and the L1 verifier (so actors load machine
-    code, not compile it) and return the warm proving time of the warm-up job with all cores."""
-    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-    witness = workload.cs.solve(**workload.warmup)
-    (proof,), (seconds,) = warm_then_time(partial(groth16.prove, workload.pk), witness, [witness])
-    verify(workload.vk, witness.public, proof)
-    return seconds
-
-
-def default_deadline(reference_s: float, provers: int, cores: int, slowest: float = 1.0) -> float:
-    """Deadline for one attempt: the expected time of the slowest prover (``slowest`` times this
-    machine) on its share of ``cores``, with margin."""
-    expected = slowest * reference_s * max(provers, cores / max(1, cores // provers))
-    return DEADLINE_FACTOR * expected + DEADLINE_SLACK_S
-
-
-def run_scenario(
-    scenario: Scenario,
-    workload: Workload,
-    log_path: str | PathLike,
-    reference_s: float,
-    shared: tuple | None = None,
-    on_progress: Callable[[RayCoordinator], None] | None = None,
-    timeout_s: float = 900.0,
-    schedule: list[tuple[float, Callable[[RayCoordinator], None]]] = (),
-    exclude_nodes: tuple[str, ...] = (),
-) -> RunResult:
-    """Run ``scenario`` on Ray (already connected) until every job is final, and measure it.
-
-    Jobs not yet in the log are submitted once the provers are up, one every
-    ``scenario.interval_s`` seconds; ``schedule`` adds ``(seconds, action)`` events.
-    """
-    nodes = alive_nodes()
-    cores = sum(cpus for node, cpus in nodes.items() if node not in exclude_nodes)
-    specs = scenario.fault_specs()
-    deadline_s = scenario.deadline_s or default_deadline(reference_s, scenario.provers, cores,
-                                                         max(spec.speed for spec in specs))
-    log = JobLog(log_path)
-    core = CoordinatorCore(log, make_policy(scenario.policy, deadline_s, scenario.seed), time.time,
-                           workload.genesis_root, referee=lambda job: unsatisfied(workload.cs, job.payload))
-    shared = shared or share_keys(workload.pk, workload.cs)
-    coordinator = RayCoordinator(core, spawn_verifier(workload.vk), on_progress)
-    slots = plan_placement(scenario.provers, nodes, exclude_nodes, scenario.threads)
-    try:
-        for i, (slot, fault) in enumerate(zip(slots, specs)):
-            coordinator.join(spawn_prover(f"p{i}", slot, shared, workload.warmup, fault, scenario.stake,
-                                          scenario.max_restarts))
-        coordinator.await_provers(timeout_s)
-        waiting = [job for job in workload.jobs if log.job(job.job_id) is None]
-        arrivals = [(k * scenario.interval_s, lambda c, job=job: c.core.submit(job)) for k, job in enumerate(waiting)]
-        coordinator.run(timeout_s, [*arrivals, *schedule])
-    finally:
-        coordinator.shutdown()
-    metrics = measure(log)
-    log.close()
-    overhead = 1e3 * coordinator.busy_s / max(len(workload.jobs), 1)
-    return RunResult(scenario, metrics, overhead, deadline_s, os.fspath(log_path))
+    @classmethod
+    def from_dict(cls, data: dict) -> Scenario:
+        """The inverse of :meth:`as_dict` (JSON turns the outage into a list)."""
+        outage = data.get("outage")
+        return cls(**{**data, "outage": tuple(outage) if outage else None})

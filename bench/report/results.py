@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from dataclasses import dataclass
-from importlib import metadata
 from os import PathLike
 from pathlib import Path
 
 from bench.rows import machine
-from bench.scenarios import Scenario
-from workers.joblog import JobLog
+from workers.jobstore import JobStore
 from workers.metrics import measure
+from workers.scenario import Scenario
+from zkprove.cli.paths import provenance as json_provenance
 from zkprove.formats.bounded_json import read_json
 
-VERSIONED = ("zkprove", "ray", "simpy", "numpy", "numba", "matplotlib")
+BENCH_PACKAGES = ("simpy", "matplotlib")
+"""Versioned in a bench's provenance beside :data:`zkprove.cli.paths.PROVENANCE_PACKAGES`."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class RunRecord:
                 "metrics": self.metrics, "finalized_at": list(self.finalized_at), "wall_s": self.wall_s}
 
 
-def record_from_log(scenario: Scenario, mode: str, log: JobLog, wall_s: float, group: str = "",
+def record_from_log(scenario: Scenario, mode: str, log: JobStore, wall_s: float, group: str = "",
                     x: float | None = None) -> RunRecord:
     """Measure a finished run's job log (real or simulated) into a record."""
     start = min((j.submitted_at for j in log.jobs()), default=0.0)
@@ -62,21 +62,9 @@ def record_from_log(scenario: Scenario, mode: str, log: JobLog, wall_s: float, g
     return RunRecord(scenario, mode, measure(log).as_dict(), times, wall_s, group, x)
 
 
-def versions() -> dict[str, str]:
-    """Installed versions of the packages that decide the numbers."""
-    found = {}
-    for name in VERSIONED:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
 def provenance(command: str, seed: int, **context: object) -> dict:
-    """Where and how results were produced."""
-    return {"command": command, "seed": seed, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "machine": machine(), "versions": versions(), **context}
+    """Where and how results were produced: :func:`zkprove.cli.paths.provenance` with the command and machine."""
+    return json_provenance(seed, BENCH_PACKAGES, command=command, machine=machine(), **context)
 
 
 def write_results(out_dir: str | PathLike, name: str, records: list[RunRecord], meta: dict) -> tuple[Path, Path]:
@@ -102,14 +90,10 @@ def load_results(path: str | PathLike) -> tuple[dict, list[RunRecord]]:
     """
     data = read_json(path)
     try:
-        records = [RunRecord(_scenario(r["scenario"]), r["mode"], r["metrics"], tuple(r["finalized_at"]), r["wall_s"],
+        records = [RunRecord(Scenario.from_dict(r["scenario"]), r["mode"], r["metrics"], tuple(r["finalized_at"]), r["wall_s"],
                              r["group"], r["x"]) for r in data["runs"]]
         return data["provenance"], records
     except (KeyError, TypeError, IndexError) as error:
         raise ValueError(f"{path}: not the results of a zkprove bench run "
                          f"({type(error).__name__}: {error})") from None
 
-
-def _scenario(data: dict) -> Scenario:
-    outage = data.get("outage")
-    return Scenario(**{**data, "outage": tuple(outage) if outage else None})

@@ -17,8 +17,8 @@ from dataclasses import replace
 import numpy as np
 
 from bench.report.results import RunRecord
-from bench.scenarios import Scenario
-from workers.joblog import JobLog
+from workers.jobstore import JobStore
+from workers.scenario import Scenario
 
 from .timing import ProofTimes
 
@@ -26,14 +26,14 @@ TOLERANCE = 0.15
 _BATCH_GAP_S = 0.05
 
 
-def times_from_log(log: JobLog, batch_size: int, request_bytes: int) -> ProofTimes:
+def times_from_log(log: JobStore, batch_size: int, request_bytes: int) -> ProofTimes:
     """Proof times as the actors reported them, and a verifier fit ``a + b*n`` over the log's verify batches."""
     prove_s = tuple(a.prove_s for a in log.attempts() if a.prove_s)
     fixed, per_proof = _verifier_fit(log)
     return ProofTimes(batch_size, 0, 0, prove_s, fixed, per_proof, request_bytes)
 
 
-def _verifier_fit(log: JobLog) -> tuple[float, float]:
+def _verifier_fit(log: JobStore) -> tuple[float, float]:
     """Group verdicts into batches (verdicts handled together), time each from when it could start."""
     delivered = {(a.job_id, a.prover): a.ended_at for a in log.attempts() if a.prove_s}
     verdicts = sorted((e[0], e[2], e[3]) for e in log.events() if e[1] in ("verified", "invalid_proof"))
@@ -58,19 +58,19 @@ def _verifier_fit(log: JobLog) -> tuple[float, float]:
     return max(0.0, float(fixed)), max(0.0, float(per_proof))
 
 
-def startup_from_log(log: JobLog) -> float:
+def startup_from_log(log: JobStore) -> float:
     """Median seconds from the first submission until a prover registered (0 if before)."""
     start = min(j.submitted_at for j in log.jobs())
     joins = [max(0.0, e[0] - start) for e in log.events("prover_joined")]
     return float(np.median(joins)) if joins else 0.0
 
 
-def deadline_from_log(log: JobLog) -> float:
+def deadline_from_log(log: JobStore) -> float:
     first = log.attempts()[0]
     return first.deadline - first.assigned_at
 
 
-def simulate_like(real: RunRecord, log: JobLog, request_bytes: int) -> RunRecord:
+def simulate_like(real: RunRecord, log: JobStore, request_bytes: int) -> RunRecord:
     """The simulated twin of a real run, driven by what its job log recorded."""
     from bench.compare import sim_record
 

@@ -30,21 +30,19 @@ from random import Random
 
 import simpy
 
-from bench.scenarios import Scenario
 from workers.core import CoordinatorCore, Dispatch
 from workers.faults import Fault, FaultSpec
 from workers.joblog import JobLog, JobRecord
 from workers.metrics import RunMetrics, measure
+from workers.scenario import Scenario
 from zkprove.l1.batch import find_failing
 
 from .fastcore import IndexedCore
 from .memlog import MemoryJobLog
 from .timing import ProofTimes
 
-GENESIS_ROOT = 1
+GENESIS_LINK = 1
 PROOF_BYTES = 256
-DEADLINE_FACTOR, DEADLINE_SLACK_S = 2.5, 2.0
-"""Simulated deadline: this many times the median proving time, plus slack (as :mod:`workers.scenario`)."""
 _INVALID = {Fault.TAMPER: "tampered proof (simulated)", Fault.WRONG_STATEMENT: "proof of another statement (simulated)"}
 
 
@@ -63,8 +61,8 @@ class SimProver:
 
 
 def sim_jobs(n: int, batch_size: int) -> list[JobRecord]:
-    """``n`` chained jobs of ``batch_size`` transactions: job i moves root i+1 to i+2."""
-    return [JobRecord(i, GENESIS_ROOT + i, GENESIS_ROOT + i + 1, i, batch_size, {}) for i in range(n)]
+    """``n`` chained jobs of size ``batch_size``: job i links i+1 to i+2 (its public input is i)."""
+    return [JobRecord(i, (i,), GENESIS_LINK + i, GENESIS_LINK + i + 1, batch_size, {}) for i in range(n)]
 
 
 class Simulation:
@@ -83,11 +81,11 @@ class Simulation:
         self.log = JobLog(":memory:") if exact else MemoryJobLog()
         self.rng = Random(f"sim:{scenario.seed}")
         self.provers = self._provers(speedup)
-        median = times.median_s / speedup
-        self.deadline_s = scenario.deadline_s or DEADLINE_FACTOR * median * max(
-            p.speed * p.fault.speed for p in self.provers.values()) + DEADLINE_SLACK_S
-        self.core = (CoordinatorCore if exact else IndexedCore)(self.log, scenario.make_policy(self.deadline_s), lambda: self.env.now,
-                                    GENESIS_ROOT)
+        slowest = max(p.speed * p.fault.speed for p in self.provers.values())
+        self.deadline_s = scenario.deadline(times.median_s * slowest)
+        """The one deadline rule on the slowest prover's median proof (its speed factor includes ``speedup``)."""
+        core = CoordinatorCore if exact else IndexedCore
+        self.core = core(self.log, scenario.make_policy(self.deadline_s), lambda: self.env.now, GENESIS_LINK)
         self.queue: list[tuple[int, int, str | None]] = []
         self.wake = self.env.event()
         self.dispatch_pending = False

@@ -1,13 +1,14 @@
-"""The job log's interface in plain Python objects, for simulated runs of 100,000 jobs.
+"""The job store in plain Python objects, for simulated runs of 100,000 jobs.
 
-The coordinator core and :func:`workers.metrics.measure` only call
-:class:`workers.joblog.JobLog` methods, so a simulation can hand them this
-class instead. It keeps the same records (:class:`JobRecord`,
-:class:`AttemptRecord`, event tuples), enforces the same transitions
-(:data:`workers.joblog.TRANSITIONS`) and raises the same errors
-(``sqlite3.IntegrityError`` on a duplicate statement or a second
-finalization), so the core cannot tell it apart; a test runs one scenario on
-both and compares the logs event by event.
+The coordinator core and :func:`workers.metrics.measure` only call the
+:class:`workers.jobstore.JobStore` protocol, so a simulation can hand them
+this class instead of the SQLite :class:`workers.joblog.JobLog`. It keeps the
+same records (:class:`JobRecord`, :class:`AttemptRecord`, event tuples),
+enforces the same transitions (:data:`workers.joblog.TRANSITIONS`) and raises
+the same errors (:class:`~workers.jobstore.AlreadyRecorded` on a duplicate
+statement or a second finalization), so the core cannot tell it apart:
+tests/test_jobstore.py runs the same behaviour checks on both, and a
+simulation test runs one scenario on both and compares the logs event by event.
 
 Why not SQLite in memory: measured on this machine, the core issues about 44
 statements per job at ~14 us each (~0.6 ms per job before any simulation),
@@ -18,7 +19,6 @@ and two of its queries scan every job ever submitted (the assignable jobs in
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -27,14 +27,14 @@ from typing import Any, TypeVar
 from workers.joblog import (
     ASSIGNABLE,
     TRANSITIONS,
+    AlreadyRecorded,
     AttemptRecord,
     JobRecord,
     Outcome,
     TransitionError,
     check_outcome,
 )
-
-Event = tuple[float, str, "int | None", "str | None", str, float]
+from workers.jobstore import Event
 Record = TypeVar("Record", JobRecord, AttemptRecord)
 
 
@@ -103,14 +103,15 @@ class _AssignableQueue:
 
 
 class MemoryJobLog:
-    """What :class:`workers.joblog.JobLog` records, held in dicts and lists (not durable)."""
+    """What :class:`workers.joblog.JobLog` records, held in dicts and lists (not durable); a
+    :class:`workers.jobstore.JobStore`."""
 
     def __init__(self) -> None:
         self.path = ":memory:"
         self._meta: dict[str, str] = {}
         self._jobs: dict[int, JobRecord] = {}
-        self._statements: set[tuple[int, int, int]] = set()
-        self._by_root: dict[int, list[int]] = defaultdict(list)
+        self._statements: set[tuple[int, int, tuple[int, ...]]] = set()
+        self._by_link: dict[int, list[int]] = defaultdict(list)
         self._states: Counter[str] = Counter()
         self._assignable = _AssignableQueue()
         self._attempts: dict[tuple[int, int], AttemptRecord] = {}
@@ -131,12 +132,11 @@ class MemoryJobLog:
     # jobs -----------------------------------------------------------------
 
     def add_job(self, job: JobRecord, now: float) -> None:
-        statement = (job.old_root, job.new_root, job.commitment)
-        if job.job_id in self._jobs or statement in self._statements:
-            raise sqlite3.IntegrityError(f"job {job.job_id} or its statement is already in the log")
-        self._statements.add(statement)
+        if job.job_id in self._jobs or job.statement in self._statements:
+            raise AlreadyRecorded(f"job {job.job_id} or its statement is already in the log")
+        self._statements.add(job.statement)
         self._jobs[job.job_id] = _with(job, state="pending", attempts=0, submitted_at=now)
-        self._by_root[job.old_root].append(job.job_id)
+        self._by_link[job.link_from].append(job.job_id)
         self._states["pending"] += 1
         self._assignable.submitted(job.job_id)
         self.event(now, "submitted", job.job_id)
@@ -156,8 +156,8 @@ class MemoryJobLog:
     def count(self, *states: str) -> int:
         return sum(self._states[s] for s in states) if states else len(self._jobs)
 
-    def from_root(self, old_root: int) -> list[JobRecord]:
-        return [self._jobs[i] for i in self._by_root.get(old_root, ())]
+    def from_link(self, link: int) -> list[JobRecord]:
+        return [self._jobs[i] for i in self._by_link.get(link, ())]
 
     def move(self, job_id: int, to: str, now: float, event: str | None = None, by: str | None = None,
              detail: str = "", **fields: Any) -> None:
@@ -224,7 +224,7 @@ class MemoryJobLog:
 
     def finalize(self, job_id: int, now: float) -> int:
         if job_id in self._finalized_ids:
-            raise sqlite3.IntegrityError(f"job {job_id} is already finalized")
+            raise AlreadyRecorded(f"job {job_id} is already finalized")
         position = len(self._finalized)
         self._move(job_id, "finalized", finalized_at=now)
         self._finalized.append((position, job_id, now))

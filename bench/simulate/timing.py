@@ -97,7 +97,7 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
     """Time the real prover and verifier on ``TransferBatch`` jobs of each size, at each thread count."""
     import numba
 
-    from workers.workload import rollup_workload
+    from bench.rollup_workload import rollup_workload
     from zkprove import groth16
     from zkprove.timing import warm_then_time
 
@@ -107,11 +107,11 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
         jobs = workload.jobs
         for n_threads in threads:
             numba.set_num_threads(n_threads)
-            proofs, prove_s = warm_then_time(lambda payload: groth16.prove(workload.pk, workload.cs.solve(**payload)),
-                                             workload.warmup, [jobs[i % len(jobs)].payload for i in range(samples)])
-            inputs = [jobs[i % len(jobs)].public_inputs for i in range(samples)]
+            proofs, prove_s = warm_then_time(lambda payload: groth16.prove(workload.pk, workload.circuit.witness(payload)),
+                                             workload.warmup_payload, [jobs[i % len(jobs)].payload for i in range(samples)])
+            inputs = [list(jobs[i % len(jobs)].public_inputs) for i in range(samples)]
             one, per_proof = _verifier_cost(workload.vk, proofs, inputs, verify_batch)
-            found.append(ProofTimes(size, n_threads, workload.cs.n_constraints, tuple(prove_s),
+            found.append(ProofTimes(size, n_threads, workload.circuit.n_constraints, tuple(prove_s),
                                     max(0.0, one - per_proof), per_proof, len(pickle.dumps(jobs[0].payload))))
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     measured = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -10,15 +10,24 @@ file, ``-o/--out-dir DIR`` for a folder of files, and ``--json PATH`` for the
 machine-readable result of a command that prints one, written to PATH; with
 PATH ``-`` the JSON goes to stdout and the text to stderr, so that stdout
 parses (:func:`check_json_output` before the work, :func:`write_json_output`
-after it).
+after it). Every ``--json`` document of a run that measures something
+(``zkprove cluster run``, ``zkprove bench compare`` and the other benches)
+carries :func:`provenance`: the seed, when (UTC), the versions that decide
+the numbers and the machine's cores.
 """
 
 import json
 import os
+import platform
+from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import typer
+
+#: The packages whose versions every provenance names (Python's own is added).
+PROVENANCE_PACKAGES = ("zkprove", "numba", "numpy", "ray")
 
 
 class OutputPathError(ValueError):
@@ -91,3 +100,16 @@ def write_json_output(path: Path | None, document: Any) -> None:
         typer.echo(text)
     else:
         path.write_text(text + "\n", encoding="utf-8")
+
+
+def provenance(seed: int | None, packages: tuple[str, ...] = (), **context: Any) -> dict[str, Any]:
+    """Where a result comes from: ``seed``, ``created`` (UTC, ISO 8601), ``versions`` (Python,
+    :data:`PROVENANCE_PACKAGES` and ``packages``), ``cores`` (this machine's CPUs), then ``context``."""
+    versions = {"python": platform.python_version()}
+    for name in (*PROVENANCE_PACKAGES, *packages):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {"seed": seed, "created": created, "versions": versions, "cores": os.cpu_count(), **context}

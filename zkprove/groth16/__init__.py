@@ -20,7 +20,7 @@ from typing import Any
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY, Fq2, Proof, VerifyingKey
 
 _LAZY = {
-    "KeyFormatError": "keys", "ProvingKey": "keys",
+    "KeyFormatError": "keys", "ProvingKey": "keys", "key_fingerprint": "keys",
     "WrongKey": "prover", "prove": "prover", "require_key_for": "prover",
     "QAP": "qap", "domain_size": "qap",
     "ToxicWaste": "generator", "ToxicWasteWarning": "generator", "keys_from_toxic_waste": "generator",
@@ -29,7 +29,7 @@ _LAZY = {
 
 __all__ = [
     "G1", "G1_INFINITY", "G2", "G2_INFINITY", "QAP", "Fq2", "KeyFormatError", "Proof", "ProvingKey", "ToxicWaste",
-    "ToxicWasteWarning", "VerifyingKey", "WrongKey", "domain_size", "keys_from_toxic_waste", "prove",
+    "ToxicWasteWarning", "VerifyingKey", "WrongKey", "domain_size", "key_fingerprint", "keys_from_toxic_waste", "prove",
     "require_key_for", "setup",
 ]
 

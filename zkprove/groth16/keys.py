@@ -39,6 +39,7 @@ subgroup) once, when the prover first prepares its MSM bases
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -176,3 +177,18 @@ def g2_to_ints(point: np.ndarray) -> G2Point:
     """An affine ``(2, 2, 4)`` Montgomery G2 point as ``((x_re, x_im), (y_re, y_im))``."""
     x_re, x_im, y_re, y_im = fq2.fq_to_ints(point)
     return ((x_re, x_im), (y_re, y_im))
+
+
+def key_fingerprint(pk: ProvingKey) -> str:
+    """A BLAKE2b-128 digest of the proving key's sizes, arrays and verifying key.
+
+    Two keys with the same fingerprint prove and verify the same statements:
+    a prover cluster compares them when a prover registers.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((pk.vk, pk.n_wires, pk.n_public, pk.domain_size)).encode())
+    for name in ("alpha_g1", "beta_g1", "beta_g2", "delta_g1", "delta_g2", "a_query", "b_g1_query", "b_g2_query",
+                 "h_query", "l_query"):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(getattr(pk, name)).tobytes())
+    return digest.hexdigest()
