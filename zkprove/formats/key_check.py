@@ -13,7 +13,8 @@ sidecar"), UTF-8 JSON::
 
 ``blake2b`` is BLAKE2b-256 (RFC 7693) over the key file's bytes in keyed
 mode, keyed with a secret of this user's (:func:`user_secret`, 32 random
-bytes made on first use under ``$XDG_CACHE_HOME/zkprove``). A later reader
+bytes made on first use in ``$ZKPROVE_CACHE``, by default
+``$XDG_CACHE_HOME/zkprove`` or ``~/.cache/zkprove``). A later reader
 hashes the bytes it has read (about 40 ms for a 2^16 key; the hash and the
 parse use the same bytes, so a file changed between the two cannot slip
 through) and skips the point checks only if the sidecar holds this digest,
@@ -45,6 +46,7 @@ VERSION = 1
 CHECKS = 1
 CHECKED = ("every coordinate below p", "every point on its curve", "every G2 point in the r-order subgroup")
 SUFFIX = ".checked"
+CACHE_ENV = "ZKPROVE_CACHE"
 SECRET_BYTES = 32
 MAX_SIDECAR_BYTES = 4096
 
@@ -57,7 +59,8 @@ def sidecar_path(key_path: str | os.PathLike) -> Path:
 
 def user_secret() -> bytes | None:
     """This user's key for the sidecar digests, made on first use; None where it cannot be kept."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zkprove"
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    folder = Path(os.environ.get(CACHE_ENV) or Path(cache) / "zkprove")
     path = folder / "key-check.secret"
     try:
         if not path.exists():
