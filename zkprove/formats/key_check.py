@@ -59,23 +59,30 @@ def sidecar_path(key_path: str | os.PathLike) -> Path:
 
 def user_secret() -> bytes | None:
     """This user's key for the sidecar digests, made on first use; None where it cannot be kept."""
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    folder = Path(os.environ.get(CACHE_ENV) or Path(cache) / "zkprove")
-    path = folder / "key-check.secret"
     try:
+        cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        folder = Path(os.environ.get(CACHE_ENV) or Path(cache) / "zkprove")
+        path = folder / "key-check.secret"
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
-                os.chmod(handle.name, 0o600)
-                handle.write(secrets.token_bytes(SECRET_BYTES))
-            try:
-                os.link(handle.name, path)  # atomic: of two first readers, one secret wins
-            finally:
-                os.unlink(handle.name)
+            _make_secret(folder, path)
         secret = path.read_bytes()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
     return secret if len(secret) == SECRET_BYTES else None
+
+
+def _make_secret(folder: Path, path: Path) -> None:
+    """Write a fresh secret to ``path`` atomically: of two first readers at once, one secret wins."""
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        os.chmod(handle.name, 0o600)
+        handle.write(secrets.token_bytes(SECRET_BYTES))
+    try:
+        os.link(handle.name, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(handle.name)
 
 
 @dataclass(frozen=True)
