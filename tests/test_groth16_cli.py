@@ -65,7 +65,7 @@ def test_setup_keeps_the_verdict_on_its_key(keys):
 
 #: Modules ``zkprove prove`` from a .zkey must not import: other commands' code, and heavy imports it has no use for.
 NOT_FOR_PROVE = ("zkprove.ceremony", "zkprove.dsl", "zkprove.gadgets", "zkprove.l1.solidity", "zkprove.l1.batch",
-                 "scipy.linalg", "py_ecc.bn128")
+                 "scipy.linalg", "py_ecc.bn128", "py_ecc.optimized_bn128.")
 
 
 def test_prove_imports_only_what_proving_needs(tmp_path):
