@@ -19,6 +19,7 @@ import typer
 from .. import __version__
 from .errors import EXIT_CODES_HELP, ErrorMappingGroup
 
+PLUGIN_GROUP = "zkprove.commands"
 #: zkprove's own command groups, in the order ``zkprove --help`` lists them: name -> (module, Typer).
 BUILTIN = {
     "r1cs": ("r1cs", "app"), "wtns": ("wtns", "app"), "setup": ("groth16", "setup_app"),
@@ -40,10 +41,11 @@ class _RootGroup(ErrorMappingGroup):
     """The root group, each command group imported only when a command line names it.
 
     ``zkprove prove`` then imports the prover's modules and not, say, the
-    ceremony's or the Solidity exporter's. The plugged-in groups load when a
-    command line is parsed, not when :mod:`zkprove.cli` is imported, so that
-    a plugin can import zkprove's CLI helpers (:mod:`zkprove.cli.paths`,
-    :mod:`zkprove.cli.progress`) at its top without a circular import.
+    ceremony's or the Solidity exporter's; a plugged-in group likewise, and
+    only when a command line names it, never when :mod:`zkprove.cli` is
+    imported, so that a plugin can import zkprove's CLI helpers
+    (:mod:`zkprove.cli.paths`, :mod:`zkprove.cli.progress`) at its top
+    without a circular import.
     """
 
     def _builtin(self, name: str) -> click.Command:
@@ -53,19 +55,20 @@ class _RootGroup(ErrorMappingGroup):
             loaded[name] = _command(getattr(import_module(f"{__name__}.{module}"), attribute), name)
         return loaded[name]
 
-    def _plugins(self) -> dict[str, click.Command]:
-        if not hasattr(self, "_loaded_plugins"):
-            self._loaded_plugins = {entry.name: _command(entry.load(), entry.name)
-                                    for entry in sorted(entry_points(group="zkprove.commands"), key=lambda e: e.name)}
-        return self._loaded_plugins
+    def _plugin(self, name: str) -> click.Command | None:
+        loaded = self.__dict__.setdefault("_loaded_plugins", {})
+        if name not in loaded:
+            entry = next(iter(entry_points(group=PLUGIN_GROUP, name=name)), None)
+            if entry is None:
+                return None
+            loaded[name] = _command(entry.load(), name)
+        return loaded[name]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*BUILTIN, *(n for n in self._plugins() if n not in BUILTIN)]
+        return [*BUILTIN, *sorted({e.name for e in entry_points(group=PLUGIN_GROUP)} - BUILTIN.keys())]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in BUILTIN:
-            return self._builtin(name)
-        return self._plugins().get(name)
+        return self._builtin(name) if name in BUILTIN else self._plugin(name)
 
 
 app = typer.Typer(
