@@ -74,8 +74,8 @@ def test_prove_imports_only_what_proving_needs(tmp_path):
     write_wtns(cs.solve(**INPUTS[ThreePublic]).values, tmp_path / "w.wtns")
     assert _invoke("setup", CIRCUIT, "--zkey", "-o", tmp_path / "keys").exit_code == 0
     script = ("import sys; from typer.testing import CliRunner; from zkprove.cli import app; "
-              f"result = CliRunner().invoke(app, ['prove', *sys.argv[1:]]); assert result.exit_code == 0, result.output; "
-              "print(' '.join(sys.modules))")
+              "result = CliRunner().invoke(app, ['prove', *sys.argv[1:]]); "
+              "assert result.exit_code == 0, result.output; print(' '.join(sys.modules))")
     files = [tmp_path / "keys" / "circuit.zkey", *(tmp_path / name for name in ("w.wtns", "proof.json", "public.json"))]
     loaded = subprocess.run([sys.executable, "-c", script, *map(str, files)], capture_output=True, text=True,
                             check=True).stdout.split()

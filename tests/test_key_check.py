@@ -83,7 +83,8 @@ def test_changed_bytes_fail_the_hash_and_the_bad_point_is_refused(keys):
     data[b2 + 128 : b2 + 256] = _g2_outside_subgroup()  # on the curve: only the subgroup check can see it
     path.write_bytes(data)
     calls.clear()
-    with pytest.raises(ZkeyFormatError, match=rf"section B2 \(type 7\) at offset {b2 + 128}: B2 point 1 is not in the G2 subgroup"):
+    refusal = rf"section B2 \(type 7\) at offset {b2 + 128}: B2 point 1 is not in the G2 subgroup"
+    with pytest.raises(ZkeyFormatError, match=refusal):
         read_proving_key(path)
     assert calls
 

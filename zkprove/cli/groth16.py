@@ -7,9 +7,11 @@ format of :mod:`zkprove.formats.npz_key_file`), or with ``--zkey``
 the key from that real phase 1 instead, as ``snarkjs groth16 setup`` does
 (the same bytes): DIR/circuit.zkey, still uncontributed, and its
 verification_key.json; it prints the ptau's contribution hashes as ``snarkjs
-powersoftau verify`` does. Setup then reads its key back as ``prove`` will,
-validating every point once and keeping the verdict beside it
-(``DIR/circuit.zkey.checked``, :mod:`zkprove.formats.key_check`). TARGET is an ``.r1cs`` file, ``package.module:Class``
+powersoftau verify`` does. A dev setup then reads its key back as ``prove``
+will, validating every point once and keeping the verdict beside it
+(``DIR/proving_key.npz.checked``, :mod:`zkprove.formats.key_check`); a key
+from a ptau is not final (each contribution rewrites it), so its first
+``prove`` does that. TARGET is an ``.r1cs`` file, ``package.module:Class``
 or ``path/to/file.py:Class`` with ``--param name=value``, loaded by
 :mod:`zkprove.cli.targets`. A circuit the lint finds under-constrained is
 refused (exit 2, the findings printed), as ``Class.compile()`` refuses it,
@@ -88,8 +90,9 @@ def setup_command(
         out_dir.mkdir(parents=True, exist_ok=True)
         phase(f"writing {key_file}")
         write_key(out_dir / key_file)
-        phase(f"validating {key_file}'s points once, for every later prove")
-        read_proving_key(out_dir / key_file)
+        if ptau is None:  # a key from a ptau changes with each contribution: its first prove validates it
+            phase(f"validating {key_file}'s points once, for every later prove")
+            read_proving_key(out_dir / key_file)
         phase("writing verification_key.json")
         write_verifying_key(out_dir / VERIFICATION_KEY_FILE, pk.vk)
     if ptau is None:

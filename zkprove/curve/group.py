@@ -289,7 +289,8 @@ class Group:
             points = self.validate(points, "bases")
         elif (points.dtype != np.uint64 or points.ndim != 2 + len(self.element_shape)
               or points.shape[2:] != self.element_shape or not (points.flags.c_contiguous and points.flags.aligned)):
-            raise ValueError(f"checked {self.name} bases must be C-contiguous aligned uint64 (n, 2, {self._shape_text()})")
+            shape = f"(n, 2, {self._shape_text()})"
+            raise ValueError(f"checked {self.name} bases must be C-contiguous aligned uint64 {shape}")
         if points.shape[1] != 2:
             raise ValueError("MSM bases must be affine (n, 2, ...) arrays; convert with to_affine")
         at_infinity = ~points.any(axis=tuple(range(1, points.ndim)))

@@ -197,7 +197,7 @@ def _read(binfile: BinFile, allow_degenerate: bool, points: str) -> ZkeyFile:
 
 
 def _groth_header(section: SectionReader, check: bool) -> tuple[tuple[int, int, int], dict[str, np.ndarray]]:
-    """(n_vars, n_public, domain_size) and the six single points of section 2 (checked, G2's in the subgroup, if ``check``)."""
+    """(n_vars, n_public, domain_size) and section 2's six single points (if ``check``: validated, G2's in the subgroup)."""
     for what, prime in (("n8q", P), ("n8r", R)):
         at = section.pos
         n8 = section.u32(what)
