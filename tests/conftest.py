@@ -8,7 +8,10 @@
   (docs/architecture.md, section "Ray on a small machine"):
   a ``ray.cluster_utils.Cluster`` with a 2-CPU head; the node-failure test
   adds a node and removes it. Fast health checks make a removed node dead in
-  about a second instead of fourteen.
+  about a second instead of fourteen;
+* the session's own ``$ZKPROVE_CACHE`` (the user secret of the proving-key
+  sidecars, :mod:`zkprove.formats.key_check`), so tests never write in the
+  home folder.
 """
 
 import os
@@ -19,6 +22,11 @@ from helpers.node import make_small_ptau
 
 #: CPUs of the Ray head node of ``ray_cluster``.
 RAY_HEAD_CPUS = 2
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_zkprove_cache(tmp_path_factory):
+    os.environ["ZKPROVE_CACHE"] = str(tmp_path_factory.mktemp("zkprove-cache"))
 
 
 @pytest.fixture(scope="session")

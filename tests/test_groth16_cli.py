@@ -1,6 +1,8 @@
 """``zkprove setup`` and ``zkprove prove``: files in, files out, exit codes, and snarkjs's verdict."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from helpers.circuits import INPUTS, ThreePublic
@@ -54,6 +56,31 @@ def test_prove_from_inputs_and_a_circuit_reference(keys, proved):
     assert "msm" in result.output and "quotient" in result.output
     assert read_public(keys / "public.json") == [3, 15, 10]
     assert _verified(keys)
+
+
+def test_setup_keeps_the_verdict_on_its_key(keys):
+    record = json.loads((keys / "keys" / "proving_key.npz.checked").read_text())
+    assert record["key_format"] == "npz" and record["size"] == (keys / "keys" / "proving_key.npz").stat().st_size
+
+
+#: Modules ``zkprove prove`` from a .zkey must not import: other commands' code, and heavy imports it has no use for.
+NOT_FOR_PROVE = ("zkprove.ceremony", "zkprove.dsl", "zkprove.gadgets", "zkprove.l1.solidity", "zkprove.l1.batch",
+                 "scipy.linalg", "py_ecc.bn128", "py_ecc.optimized_bn128.")
+
+
+def test_prove_imports_only_what_proving_needs(tmp_path):
+    """A fresh interpreter runs ``zkprove prove KEY W.wtns proof.json public.json`` and lists its modules."""
+    cs = ThreePublic.compile()
+    write_wtns(cs.solve(**INPUTS[ThreePublic]).values, tmp_path / "w.wtns")
+    assert _invoke("setup", CIRCUIT, "--zkey", "-o", tmp_path / "keys").exit_code == 0
+    script = ("import sys; from typer.testing import CliRunner; from zkprove.cli import app; "
+              "result = CliRunner().invoke(app, ['prove', *sys.argv[1:]]); "
+              "assert result.exit_code == 0, result.output; print(' '.join(sys.modules))")
+    files = [tmp_path / "keys" / "circuit.zkey", *(tmp_path / name for name in ("w.wtns", "proof.json", "public.json"))]
+    loaded = subprocess.run([sys.executable, "-c", script, *map(str, files)], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert _verified(tmp_path)
+    assert [m for m in loaded if m.startswith(NOT_FOR_PROVE)] == []
 
 
 def test_setup_from_r1cs_and_prove_from_wtns(tmp_path):

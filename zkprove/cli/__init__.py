@@ -10,6 +10,7 @@ Every command, plugins' included, runs under one error discipline
 unusable input, 3 an internal error, and no traceback without ``--debug``.
 """
 
+from importlib import import_module
 from importlib.metadata import entry_points
 
 import click
@@ -18,30 +19,56 @@ import typer
 from .. import __version__
 from .errors import EXIT_CODES_HELP, ErrorMappingGroup
 
-class _RootGroup(ErrorMappingGroup):
-    """The root group, with the plugged-in command groups loaded when a command line is parsed.
+PLUGIN_GROUP = "zkprove.commands"
+#: zkprove's own command groups, in the order ``zkprove --help`` lists them: name -> (module, Typer).
+BUILTIN = {
+    "r1cs": ("r1cs", "app"), "wtns": ("wtns", "app"), "setup": ("groth16", "setup_app"),
+    "prove": ("groth16", "prove_app"), "ceremony": ("ceremony", "app"), "zkey": ("zkey", "app"),
+    "verify": ("l1", "verify_app"), "export": ("l1", "export_app"),
+}
 
-    Loading them then, not when :mod:`zkprove.cli` is imported, lets a plugin
-    import zkprove's CLI helpers (:mod:`zkprove.cli.paths`,
-    :mod:`zkprove.cli.progress`) at its top without a circular import.
+
+def _command(typer_app: typer.Typer, name: str) -> click.Command:
+    """A command group's Typer as the root's subcommand ``name``."""
+    command = typer.main.get_command(typer_app)
+    command.name = name
+    # A Typer made into a command on its own offers shell completion; the root owns that choice.
+    command.params = [p for p in command.params if p.name not in ("install_completion", "show_completion")]
+    return command
+
+
+class _RootGroup(ErrorMappingGroup):
+    """The root group, each command group imported only when a command line names it.
+
+    ``zkprove prove`` then imports the prover's modules and not, say, the
+    ceremony's or the Solidity exporter's; a plugged-in group likewise, and
+    only when a command line names it, never when :mod:`zkprove.cli` is
+    imported, so that a plugin can import zkprove's CLI helpers
+    (:mod:`zkprove.cli.paths`, :mod:`zkprove.cli.progress`) at its top
+    without a circular import.
     """
 
-    def _plugins(self) -> dict[str, click.Command]:
-        if not hasattr(self, "_loaded_plugins"):
-            self._loaded_plugins = {}
-            for entry in sorted(entry_points(group="zkprove.commands"), key=lambda e: e.name):
-                command = typer.main.get_command(entry.load())
-                command.name = entry.name
-                # A Typer made into a command on its own offers shell completion; the root owns that choice.
-                command.params = [p for p in command.params if p.name not in ("install_completion", "show_completion")]
-                self._loaded_plugins[entry.name] = command
-        return self._loaded_plugins
+    def _builtin(self, name: str) -> click.Command:
+        loaded = self.__dict__.setdefault("_loaded_builtin", {})
+        if name not in loaded:
+            module, attribute = BUILTIN[name]
+            loaded[name] = _command(getattr(import_module(f"{__name__}.{module}"), attribute), name)
+        return loaded[name]
+
+    def _plugin(self, name: str) -> click.Command | None:
+        loaded = self.__dict__.setdefault("_loaded_plugins", {})
+        if name not in loaded:
+            entry = next(iter(entry_points(group=PLUGIN_GROUP, name=name)), None)
+            if entry is None:
+                return None
+            loaded[name] = _command(entry.load(), name)
+        return loaded[name]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*super().list_commands(ctx), *(n for n in self._plugins() if n not in self.commands)]
+        return [*BUILTIN, *sorted({e.name for e in entry_points(group=PLUGIN_GROUP)} - BUILTIN.keys())]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, name) or self._plugins().get(name)
+        return self._builtin(name) if name in BUILTIN else self._plugin(name)
 
 
 app = typer.Typer(
@@ -69,25 +96,3 @@ def _root(
                                  help="Print zkprove's version and exit."),
 ) -> None:
     """Circuits in Python, Groth16 over BN254 in numba, Ray prover clusters, and an L1-exact verifier."""
-
-
-def _register_builtin() -> None:
-    """zkprove's own command groups (their heavy imports happen inside the commands)."""
-    from .ceremony import app as ceremony_app
-    from .groth16 import prove_app, setup_app
-    from .l1 import export_app, verify_app
-    from .r1cs import app as r1cs_app
-    from .wtns import app as wtns_app
-    from .zkey import app as zkey_app
-
-    app.add_typer(r1cs_app, name="r1cs")
-    app.add_typer(wtns_app, name="wtns")
-    app.add_typer(setup_app, name="setup")
-    app.add_typer(prove_app, name="prove")
-    app.add_typer(ceremony_app, name="ceremony")
-    app.add_typer(zkey_app, name="zkey")
-    app.add_typer(verify_app, name="verify")
-    app.add_typer(export_app, name="export")
-
-
-_register_builtin()

@@ -7,7 +7,11 @@ format of :mod:`zkprove.formats.npz_key_file`), or with ``--zkey``
 the key from that real phase 1 instead, as ``snarkjs groth16 setup`` does
 (the same bytes): DIR/circuit.zkey, still uncontributed, and its
 verification_key.json; it prints the ptau's contribution hashes as ``snarkjs
-powersoftau verify`` does. TARGET is an ``.r1cs`` file, ``package.module:Class``
+powersoftau verify`` does. A dev setup then reads its key back as ``prove``
+will, validating every point once and keeping the verdict beside it
+(``DIR/proving_key.npz.checked``, :mod:`zkprove.formats.key_check`); a key
+from a ptau is not final (each contribution rewrites it), so its first
+``prove`` does that. TARGET is an ``.r1cs`` file, ``package.module:Class``
 or ``path/to/file.py:Class`` with ``--param name=value``, loaded by
 :mod:`zkprove.cli.targets`. A circuit the lint finds under-constrained is
 refused (exit 2, the findings printed), as ``Class.compile()`` refuses it,
@@ -16,7 +20,9 @@ unless ``--allow-underconstrained`` is given.
 ``zkprove prove KEY W.wtns proof.json public.json`` (rapidsnark's command
 line) or ``zkprove prove --pk KEY --witness W.wtns -o proof.json --public
 public.json`` proves from a full witness (snarkjs ``.wtns``); KEY is a
-``.zkey`` or a zkprove ``.npz``, told apart by its first bytes. Instead of
+``.zkey`` or a zkprove ``.npz``, told apart by its first bytes; its points
+are validated only if no sidecar ``KEY.checked`` holds a verdict for its
+bytes (:mod:`zkprove.formats.key_check`). Instead of
 ``--witness``, ``--inputs inputs.json --circuit package.module:Class`` solves
 the witness with the DSL, and violated constraints are then reported with
 their gadget and source line. A ``.zkey`` holds no C matrix, so its witness
@@ -32,6 +38,7 @@ written or exists without ``--force``; all checked before the work starts).
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +74,7 @@ def setup_command(
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Make Groth16 keys for a circuit: from a .ptau (--ptau), or dev keys whose toxic waste is drawn here."""
+    from zkprove.formats.key_files import read_proving_key
     from zkprove.formats.snarkjs_json import write_verifying_key
 
     key_file = ZKEY_FILE if zkey or ptau is not None else PROVING_KEY_FILE
@@ -82,6 +90,9 @@ def setup_command(
         out_dir.mkdir(parents=True, exist_ok=True)
         phase(f"writing {key_file}")
         write_key(out_dir / key_file)
+        if ptau is None:  # a key from a ptau changes with each contribution: its first prove validates it
+            phase(f"validating {key_file}'s points once, for every later prove")
+            read_proving_key(out_dir / key_file)
         phase("writing verification_key.json")
         write_verifying_key(out_dir / VERIFICATION_KEY_FILE, pk.vk)
     if ptau is None:
@@ -152,6 +163,7 @@ def prove_command(
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Prove that a witness satisfies the circuit the key was made for."""
+    _skip_numba_blas_probe()
     from zkprove.formats.bounded_json import read_json
     from zkprove.formats.key_files import read_proving_key
     from zkprove.formats.snarkjs_json import write_proof, write_public
@@ -201,6 +213,27 @@ def prove_command(
     typer.echo(f"wrote {output} and {public} in {timer.total():.2f} s")
     if profile:
         typer.echo(timer.report())
+
+
+def _skip_numba_blas_probe() -> None:
+    """Load numba's NumPy support without its BLAS probe, which imports all of scipy.linalg (0.2-0.4 s).
+
+    ``numba.np.arraymath`` imports ``scipy.linalg.cython_blas`` when it is
+    first imported (by numba's first compilation or cache load), only to
+    learn whether ``np.dot`` and its kin can be compiled; zkprove's kernels
+    use none of them. A None in ``sys.modules`` makes that one import fail
+    at once (the import system's documented way to block a module), so numba
+    records "no BLAS" for this process; the entry is removed right after, and
+    scipy stays importable. A no-op once numba has loaded that module.
+    """
+    name = "scipy.linalg.cython_blas"
+    if "numba.np.arraymath" in sys.modules or name in sys.modules:
+        return
+    sys.modules[name] = None
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        del sys.modules[name]
 
 
 def _check_unchecked_witness(pk: Any, values: list[int], proof: Any) -> None:

@@ -24,9 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import py_ecc.bn128 as bn128
-import py_ecc.optimized_bn128 as py_ecc_optimized
-from py_ecc.fields import bn128_FQ, bn128_FQ2, optimized_bn128_FQ, optimized_bn128_FQ2
 
 from zkprove.field import Fq, Fr, fq2
 from zkprove.field import arrays as field_arrays
@@ -54,16 +51,19 @@ class Bases:
 class Group:
     """One of BN254's groups (G1 over Fq, G2 over Fq2) acting on point arrays."""
 
-    def __init__(self, name: str, degree: int, py_ecc_generator, subgroup_check):
+    def __init__(self, name: str, degree: int, subgroup_check):
         self.name = name
         self.degree = degree
         self.element_shape = (4,) if degree == 1 else (degree, 4)
-        self._py_ecc_generator = py_ecc_generator
         self._subgroup_check = subgroup_check
-        self._fields = (bn128_FQ, optimized_bn128_FQ) if degree == 1 else (bn128_FQ2, optimized_bn128_FQ2)
 
     def __repr__(self) -> str:
         return self.name
+
+    @property
+    def has_cofactor(self) -> bool:
+        """Whether a point on the curve may lie outside the r-order subgroup (G2; G1's cofactor is 1)."""
+        return self._subgroup_check is not None
 
     def __reduce__(self):
         """Unpickle to the module's own G1 or G2, so identity checks survive Ray and pickle."""
@@ -73,7 +73,9 @@ class Group:
 
     def generator(self) -> np.ndarray:
         """The standard generator (EIP-196/197, py_ecc) as a one-point affine array."""
-        return self.from_py_ecc([self._py_ecc_generator])
+        import py_ecc.bn128 as bn128  # py_ecc takes 0.1-0.2 s to import; only the conversions need it
+
+        return self.from_py_ecc([bn128.G1 if self.degree == 1 else bn128.G2])
 
     def infinity(self, n: int = 1) -> np.ndarray:
         """n points at infinity, affine (all-zero limbs)."""
@@ -106,6 +108,8 @@ class Group:
             z = self._field_ints(point[2])
             if not any(z):
                 return [0] * (2 * self.degree)
+            import py_ecc.optimized_bn128 as py_ecc_optimized
+
             point = py_ecc_optimized.normalize(point)
         x, y = point
         return self._field_ints(x) + self._field_ints(y)
@@ -126,7 +130,10 @@ class Group:
             return self.to_py_ecc(points[None], optimized)[0]
         aff = self.to_affine(self._check(points, "points"))
         ints = fq2.fq_to_ints(aff)
-        field = self._fields[1] if optimized else self._fields[0]
+        from py_ecc import fields
+
+        kind = ("optimized_" if optimized else "") + ("bn128_FQ" if self.degree == 1 else "bn128_FQ2")
+        field = getattr(fields, kind)
         step = self.degree
         coords = [field(ints[k]) if step == 1 else field(ints[k : k + step]) for k in range(0, len(ints), step)]
         out = []
@@ -271,9 +278,19 @@ class Group:
 
     # -- multi-scalar multiplication -------------------------------------------
 
-    def prepare(self, points: np.ndarray) -> Bases:
-        """Validate affine MSM bases once; MSMs on the result skip all point checks."""
-        points = self.validate(points, "bases")
+    def prepare(self, points: np.ndarray, checked: bool = False) -> Bases:
+        """Validate affine MSM bases once; MSMs on the result skip all point checks.
+
+        ``checked``: the caller has validated these very points already (a
+        proving key whose file carries a matching verdict, see
+        :mod:`zkprove.formats.key_check`), so only dtype and shape are checked.
+        """
+        if not checked:
+            points = self.validate(points, "bases")
+        elif (points.dtype != np.uint64 or points.ndim != 2 + len(self.element_shape)
+              or points.shape[2:] != self.element_shape or not (points.flags.c_contiguous and points.flags.aligned)):
+            shape = f"(n, 2, {self._shape_text()})"
+            raise ValueError(f"checked {self.name} bases must be C-contiguous aligned uint64 {shape}")
         if points.shape[1] != 2:
             raise ValueError("MSM bases must be affine (n, 2, ...) arrays; convert with to_affine")
         at_infinity = ~points.any(axis=tuple(range(1, points.ndim)))
@@ -304,8 +321,8 @@ def scalar_limbs(scalars: Scalars) -> np.ndarray:
     return Fr.standard_limbs(scalars, "scalar")
 
 
-G1 = Group("G1", 1, bn128.G1, None)
-G2 = Group("G2", 2, bn128.G2, in_g2_batch)
+G1 = Group("G1", 1, None)
+G2 = Group("G2", 2, in_g2_batch)
 
 
 def _group_named(name: str) -> Group:

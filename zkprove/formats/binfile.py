@@ -18,6 +18,7 @@ large to load whole (a 2^16 ``.ptau`` is about 70 MB).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import os
 from itertools import repeat
 from os import PathLike
 from typing import BinaryIO
@@ -48,6 +49,22 @@ def load_bytes(source: Source) -> bytes:
         return bytes(source)
     with open(source, "rb") as handle:
         return handle.read()
+
+
+def load_buffer(source: Source) -> bytearray:
+    """The file's bytes in a writable buffer that numpy arrays can view (numba takes no read-only arrays
+    without compiling its kernels again); a ``bytearray`` ``source`` is that buffer itself, not copied."""
+    if isinstance(source, bytearray):
+        return source
+    if isinstance(source, (bytes, memoryview)):
+        return bytearray(source)
+    with open(source, "rb") as handle:
+        data = bytearray(os.fstat(handle.fileno()).st_size)
+        with memoryview(data) as view:
+            done = 0
+            while done < len(data) and (n := handle.readinto(view[done:])):
+                done += n
+    return data if done == len(data) else data[:done]
 
 
 @dataclass(frozen=True)

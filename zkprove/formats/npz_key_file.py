@@ -48,14 +48,18 @@ and the member:
   caller reads a ceremony's unfinished key.
 
 The query points are validated on the curve (and G2's in the subgroup) when
-the prover first prepares its MSM bases (:meth:`ProvingKey.msm_bases`).
+the prover first prepares its MSM bases (:meth:`ProvingKey.msm_bases`), or,
+with ``points="all"``, on load, each refusal naming the member and the
+point's index; ``points="checked"`` skips every point check, for bytes the
+caller holds a verdict for (:mod:`.key_check`). Members are views of the
+archive's bytes where they lie on an 8-byte boundary, copies otherwise.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
-import os
 import zipfile
 from os import PathLike
 
@@ -69,6 +73,7 @@ from zkprove.groth16.key_sanity import degenerate_key_error
 from zkprove.groth16.keys import KeyFormatError, ProvingKey, g1_array, g1_to_ints, g2_array, g2_to_ints
 from zkprove.groth16.qap import QAP, Matrix
 
+from .binfile import load_buffer
 from .bounded_json import parse_json
 
 FORMAT = "zkprove-groth16-proving-key"
@@ -85,6 +90,7 @@ _MATRICES = ("a", "b", "c")
 _SIZES = ("n_wires", "n_public", "n_constraints", "domain_size")
 _DTYPES = {"uint8": np.dtype("<u1"), "uint64": np.dtype("<u8"), "int64": np.dtype("<i8")}
 _P_LIMBS = np.array(Fq.spec.modulus, dtype=np.uint64)
+_POINT_CHECKS = ("curve", "all", "checked")
 
 
 def save_proving_key(pk: ProvingKey, path: str | PathLike) -> None:
@@ -132,17 +138,20 @@ def _expected_members(h: dict) -> dict[str, tuple[str, tuple[int, ...] | None]]:
     return members
 
 
+#: A zip local file header's fixed part; its name and extra field lengths are at bytes 26 and 28.
+_LOCAL_HEADER = 30
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
 class _Archive:
     """The members of an ``.npz``, each read only after its declared size is checked against the archive."""
 
-    def __init__(self, path: str | PathLike):
+    def __init__(self, path: str | PathLike, data: bytearray | None = None):
         self.path = path
         try:
-            self.size = os.path.getsize(path)
-            self.zip = zipfile.ZipFile(path)
+            self.data = data = load_buffer(path) if data is None else data
+            self.size = len(data)
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except OSError as error:
             raise KeyFormatError(f"{path}: cannot read the file ({error.strerror or error})") from None
         except (zipfile.BadZipFile, ValueError, EOFError) as error:
@@ -180,11 +189,15 @@ class _Archive:
         declared = math.prod(shape) * found.itemsize
         if declared != payload:
             raise self.error(name, f"shape {shape} needs {declared:,} bytes, the archive holds {payload:,}")
-        try:
-            with self.zip.open(info) as stream:
-                return np.lib.format.read_array(stream, allow_pickle=False)
-        except (ValueError, EOFError, OSError, zipfile.BadZipFile) as error:
-            raise self.error(name, f"unreadable ({error})") from None
+        local = self.data[info.header_offset : info.header_offset + _LOCAL_HEADER]
+        if len(local) < _LOCAL_HEADER or local[:4] != b"PK\x03\x04":
+            raise self.error(name, f"no local file header at offset {info.header_offset}")
+        name_and_extra = int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        start = info.header_offset + _LOCAL_HEADER + name_and_extra + info.file_size - payload
+        if start + payload > self.size:
+            raise self.error(name, f"runs past the end of the file at offset {start}")
+        array = np.frombuffer(self.data, dtype=found, count=math.prod(shape), offset=start).reshape(shape)
+        return np.require(array, requirements=("C", "A"))
 
 
 def _header(archive: _Archive) -> dict:
@@ -211,8 +224,8 @@ def _header(archive: _Archive) -> dict:
     return header
 
 
-def _members(archive: _Archive, header: dict) -> dict[str, np.ndarray]:
-    """Every member, dtype and shape checked, point coordinates below p."""
+def _members(archive: _Archive, header: dict, check: bool) -> dict[str, np.ndarray]:
+    """Every member, dtype and shape checked, point coordinates below p if ``check``."""
     arrays = {}
     for name, (dtype, shape) in _expected_members(header).items():
         if name.endswith("_coeffs"):
@@ -220,7 +233,7 @@ def _members(archive: _Archive, header: dict) -> dict[str, np.ndarray]:
         array = archive.read(name, dtype, 1 if shape is None else len(shape))
         if shape is not None and array.shape != shape:
             raise archive.error(name, f"shape {array.shape}, expected {shape} for this header")
-        if name in _POINT_FIELDS + _VK_FIELDS and array.size:
+        if check and name in _POINT_FIELDS + _VK_FIELDS and array.size:
             bad = field_arrays.first_at_least(np.ascontiguousarray(array.reshape(-1, 4)), _P_LIMBS)
             if bad >= 0:
                 index = tuple(map(int, np.unravel_index(bad, array.shape[:-1])))
@@ -229,9 +242,11 @@ def _members(archive: _Archive, header: dict) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _verifying_key(archive: _Archive, arrays: dict[str, np.ndarray], allow_degenerate: bool) -> VerifyingKey:
-    for name, group in (("vk_alpha_g1", G1), ("vk_ic", G1), ("vk_beta_g2", G2),
-                        ("vk_gamma_g2", G2), ("vk_delta_g2", G2)):
+def _verifying_key(archive: _Archive, arrays: dict[str, np.ndarray], allow_degenerate: bool,
+                   check: bool) -> VerifyingKey:
+    """The verifying key: its points validated if ``check``, equal to the key's own, not degenerate."""
+    vk_groups = (("vk_alpha_g1", G1), ("vk_ic", G1), ("vk_beta_g2", G2), ("vk_gamma_g2", G2), ("vk_delta_g2", G2))
+    for name, group in vk_groups if check else ():
         try:
             group.validate(arrays[name], name)
         except ValueError as error:
@@ -252,17 +267,25 @@ def _verifying_key(archive: _Archive, arrays: dict[str, np.ndarray], allow_degen
     return vk
 
 
-def load_proving_key(path: str | PathLike, allow_degenerate: bool = False) -> ProvingKey:
+def load_proving_key(path: str | PathLike, allow_degenerate: bool = False, points: str = "curve",
+                     data: bytearray | None = None) -> ProvingKey:
     """Read a proving key written by :func:`save_proving_key`; KeyFormatError naming the
     member and the reason if it is not one (see the module doc for the checks).
 
     ``allow_degenerate`` reads a ceremony's unfinished key: the initial phase-2
     key has delta = gamma, a key under which anyone could forge proofs.
+    ``points``: ``"curve"`` (the checks above), ``"all"`` (every point now)
+    or ``"checked"`` (none; see the module doc); with the last two the key
+    comes with ``points_checked`` set. ``data``: the file's bytes, if the
+    caller has read them already (:func:`~.binfile.load_buffer`; the arrays view them).
     """
-    archive = _Archive(path)
+    if points not in _POINT_CHECKS:
+        raise ValueError(f"points={points!r}, expected one of {_POINT_CHECKS}")
+    archive = _Archive(path, data)
+    check = points != "checked"
     with archive.zip:
         header = _header(archive)
-        arrays = _members(archive, header)
+        arrays = _members(archive, header, check)
     try:
         qap = QAP(
             **{name: header[name] for name in _SIZES},
@@ -272,8 +295,20 @@ def load_proving_key(path: str | PathLike, allow_degenerate: bool = False) -> Pr
         raise KeyFormatError(f"{path}: {error}") from None
     if qap.digest != header["qap_digest"]:
         raise KeyFormatError(f"{path}: the constraint matrices do not match the recorded digest")
-    vk = _verifying_key(archive, arrays, allow_degenerate)
+    if points == "all":
+        _validate_points(archive, arrays)
+    vk = _verifying_key(archive, arrays, allow_degenerate, check)
     return ProvingKey(
         vk=vk, n_wires=header["n_wires"], n_public=header["n_public"], domain_size=header["domain_size"],
-        qap=qap, **{name: arrays[name] for name in _POINT_FIELDS},
+        qap=qap, points_checked=points != "curve", **{name: arrays[name] for name in _POINT_FIELDS},
     )
+
+
+def _validate_points(archive: _Archive, arrays: dict[str, np.ndarray]) -> None:
+    """Every point of the key on its curve, G2's in the subgroup; the error names the member and the point."""
+    for name in _POINT_FIELDS:
+        group = G2 if "_g2" in name else G1
+        try:
+            group.validate(arrays[name].reshape(-1, 2, *group.element_shape), f"member {name}")
+        except ValueError as error:
+            raise KeyFormatError(f"{archive.path}: {error}") from None

@@ -30,10 +30,9 @@ from collections.abc import Sequence
 from os import PathLike
 from typing import Any
 
-from py_ecc import optimized_bn128 as bn
-
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY, Proof, VerifyingKey
 from zkprove.formats.bounded_json import read_json
+from zkprove.l1.arithmetic import bn
 from zkprove.l1.curve import P, to_py_ecc_g1, to_py_ecc_g2
 from zkprove.l1.verifier import key_error
 

@@ -28,25 +28,43 @@ def point_bytes(group: Group) -> int:
     return 64 * group.degree
 
 
-def read_points(section: SectionReader, group: Group, count: int, what: str) -> np.ndarray:
-    """``count`` LEM points from the cursor, each coordinate below p and each point on the curve.
+def point_view(section: SectionReader, group: Group, count: int, what: str) -> np.ndarray:
+    """``count`` LEM points from the cursor as a read-only view of the file's bytes, unchecked.
 
     The section must hold the bytes before anything is allocated
-    (:meth:`SectionReader.take`); an error names the point and its offset.
+    (:meth:`SectionReader.take`). A section whose content does not start on
+    an 8-byte boundary (snarkjs's layout puts some there) is copied, since
+    numba kernels take aligned arrays only; the rest are not copied at all.
     """
+    raw = section.take(count * point_bytes(group), f"{count} {what} points")
+    points = np.frombuffer(raw, dtype="<u8").reshape(count, 2, *group.element_shape)
+    return np.require(points, requirements=("C", "A"))
+
+
+def check_points(section: SectionReader, group: Group, points: np.ndarray, what: str, start: int,
+                 subgroup: bool = False) -> None:
+    """Refuse the first point with a coordinate not below p, off the curve, or (``subgroup``, G2) outside
+    the r-order subgroup; the error names the point's index and its offset (``start`` is the first point's)."""
+    if not len(points):
+        return
     size = point_bytes(group)
+    bad = field_arrays.first_at_least(points.reshape(-1, 4), _P_LIMBS)
+    if bad >= 0:
+        index = bad // (2 * group.degree)
+        raise section.error(f"{what} point {index}: a coordinate is not below p", start + index * size)
+    on_curve = group.is_on_curve(points)
+    if not on_curve.all():
+        index = int(np.argmin(on_curve))
+        raise section.error(f"{what} point {index} is not on the {group.name} curve", start + index * size)
+    if subgroup and group.has_cofactor:
+        subgroup_check(section, group, points, what, start)
+
+
+def read_points(section: SectionReader, group: Group, count: int, what: str) -> np.ndarray:
+    """``count`` LEM points from the cursor (a writable copy), each coordinate below p and each point on the curve."""
     start = section.pos
-    raw = section.take(count * size, f"{count} {what} points")
-    points = np.frombuffer(raw, dtype="<u8").astype(np.uint64).reshape(count, 2, *group.element_shape)
-    if count:
-        bad = field_arrays.first_at_least(points.reshape(-1, 4), _P_LIMBS)
-        if bad >= 0:
-            index = bad // (2 * group.degree)
-            raise section.error(f"{what} point {index}: a coordinate is not below p", start + index * size)
-        on_curve = group.is_on_curve(points)
-        if not on_curve.all():
-            index = int(np.argmin(on_curve))
-            raise section.error(f"{what} point {index} is not on the {group.name} curve", start + index * size)
+    points = point_view(section, group, count, what).copy()
+    check_points(section, group, points, what, start)
     return points
 
 

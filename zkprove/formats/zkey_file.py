@@ -37,11 +37,16 @@ count and the uncompressed points; for H, snarkjs hashes the n − 1 points
 [tau^i (tau^n − 1)] of its powers of tau, not the section's Lagrange points.
 
 Reading checks every size against the header before it reads, every
-coordinate below p, every point on the curve (and the header's G2 points in
-the subgroup; the query points are checked in the subgroup when the prover
-first prepares them), every coefficient's matrix, constraint, signal and
-value, and the contributions' framing; each refusal is a :class:`ZkeyFormatError`
-naming the section and byte offset.
+coefficient's matrix, constraint, signal and value, and the contributions'
+framing, and, as ``points`` asks (:data:`POINT_CHECKS`), every coordinate
+below p, every point on the curve and the header's G2 points in the
+subgroup (``"curve"``, the default; the query points are then checked in
+the subgroup when the prover first prepares them), the B2 points in the
+subgroup too (``"all"``), or none of it (``"checked"``: the caller holds a
+verdict for these very bytes, :mod:`.key_check`). Each refusal is a
+:class:`ZkeyFormatError` naming the section, the point and the byte offset.
+The point arrays are views of the bytes read, not copies, except for the
+sections that do not start on an 8-byte boundary.
 """
 
 from __future__ import annotations
@@ -61,8 +66,8 @@ from zkprove.groth16.key_sanity import degenerate_key_error
 from zkprove.groth16.keys import ProvingKey, g1_array, g1_to_ints, g2_array, g2_to_ints
 from zkprove.groth16.qap import QAP, Matrix
 
-from .binfile import BinFile, FormatError, SectionReader, Source, load_bytes, pack_binfile, read_prime
-from .snarkjs_points import lem_bytes, read_points, subgroup_check, uncompressed_bytes
+from .binfile import BinFile, FormatError, SectionReader, Source, load_buffer, pack_binfile, read_prime
+from .snarkjs_points import check_points, lem_bytes, point_view, uncompressed_bytes
 
 MAGIC = b"zkey"
 VERSION = 1
@@ -76,6 +81,8 @@ _COEFFICIENT = np.dtype([("matrix", "<u4"), ("constraint", "<u4"), ("signal", "<
 _R_LIMBS = np.array(Fr.spec.modulus, dtype=np.uint64)
 #: One contribution's fixed part: deltaAfter, delta.g1_s, delta.g1_sx (G1), delta.g2_spx (G2), transcript.
 _CONTRIBUTION_FIXED = 3 * 64 + 128 + 64
+#: What ``read_zkey(points=...)`` checks of the points (module doc).
+POINT_CHECKS = ("curve", "all", "checked")
 
 
 class ZkeyFormatError(FormatError):
@@ -130,38 +137,46 @@ def dev_zkey(pk: ProvingKey) -> ZkeyFile:
     return ZkeyFile(pk, initial_mpc(circuit_hash(pk, pk.h_query)))
 
 
-def read_zkey(source: Source, allow_degenerate: bool = False) -> ZkeyFile:
+def read_zkey(source: Source, allow_degenerate: bool = False, points: str = "curve") -> ZkeyFile:
     """Read a snarkjs Groth16 ``.zkey`` (a path or its bytes); :class:`ZkeyFormatError` names what is wrong.
 
+    The key's point arrays view the bytes read (a ``bytearray`` given is
+    viewed in place, so it must not change while the key is in use).
+
     ``allow_degenerate`` reads a key no one has contributed to yet, whose
-    delta equals gamma (anyone could forge proofs under it), as a ceremony must.
+    delta equals gamma (anyone could forge proofs under it), as a ceremony
+    must. ``points`` is one of :data:`POINT_CHECKS` (module doc); with
+    ``"all"`` or ``"checked"`` the key comes with ``points_checked`` set.
     """
+    if points not in POINT_CHECKS:
+        raise ValueError(f"points={points!r}, expected one of {POINT_CHECKS}")
     try:
-        binfile = BinFile(load_bytes(source), "zkey", MAGIC, VERSION)
-        return _read(binfile, allow_degenerate)
+        binfile = BinFile(load_buffer(source), "zkey", MAGIC, VERSION)
+        return _read(binfile, allow_degenerate, points)
     except ZkeyFormatError:
         raise
     except FormatError as error:
         raise ZkeyFormatError(str(error)) from None
 
 
-def _read(binfile: BinFile, allow_degenerate: bool) -> ZkeyFile:
+def _read(binfile: BinFile, allow_degenerate: bool, points: str) -> ZkeyFile:
     header = binfile.section(HEADER, "header")
     protocol = header.u32("protocol")
     if protocol != GROTH16:
         raise header.error(f"protocol {protocol} ({ {2: 'PLONK', 10: 'FFLONK'}.get(protocol, 'unknown') }), "
                            "this reader takes Groth16 (1) keys", header.pos - 4)
     header.expect_end()
-    sizes, singles = _groth_header(binfile.section(GROTH_HEADER, "groth16 header"))
+    check = points != "checked"
+    sizes, singles = _groth_header(binfile.section(GROTH_HEADER, "groth16 header"), check)
     n_vars, n_public, domain = sizes
-    ic = _points(binfile, IC, "IC", G1, n_public + 1)
+    ic = _points(binfile, IC, "IC", G1, n_public + 1, check)
     qap = _coefficients(binfile.section(COEFFICIENTS, "coefficients"), n_vars, n_public, domain)
     queries = {
-        "a_query": _points(binfile, POINTS_A, "A", G1, n_vars),
-        "b_g1_query": _points(binfile, POINTS_B1, "B1", G1, n_vars),
-        "b_g2_query": _points(binfile, POINTS_B2, "B2", G2, n_vars),
-        "l_query": _points(binfile, POINTS_C, "C", G1, n_vars - n_public - 1),
-        "h_query": _points(binfile, POINTS_H, "H", G1, domain),
+        "a_query": _points(binfile, POINTS_A, "A", G1, n_vars, check),
+        "b_g1_query": _points(binfile, POINTS_B1, "B1", G1, n_vars, check),
+        "b_g2_query": _points(binfile, POINTS_B2, "B2", G2, n_vars, check, subgroup=points == "all"),
+        "l_query": _points(binfile, POINTS_C, "C", G1, n_vars - n_public - 1, check),
+        "h_query": _points(binfile, POINTS_H, "H", G1, domain, check),
     }
     mpc = _contributions(binfile.section(CONTRIBUTIONS, "contributions"))
     vk = VerifyingKey(
@@ -175,14 +190,14 @@ def _read(binfile: BinFile, allow_degenerate: bool) -> ZkeyFile:
     pk = ProvingKey(
         vk=vk, n_wires=n_vars, n_public=n_public, domain_size=domain, qap=qap,
         alpha_g1=singles["alpha1"], beta_g1=singles["beta1"], beta_g2=singles["beta2"],
-        delta_g1=singles["delta1"], delta_g2=singles["delta2"], **queries,
+        delta_g1=singles["delta1"], delta_g2=singles["delta2"], points_checked=points != "curve", **queries,
     )
     order = sorted(NEW_ORDER, key=lambda type_id: binfile.sections[type_id][0].offset)
     return ZkeyFile(pk, mpc, tuple(order))
 
 
-def _groth_header(section: SectionReader) -> tuple[tuple[int, int, int], dict[str, np.ndarray]]:
-    """(n_vars, n_public, domain_size) and the six single points of section 2."""
+def _groth_header(section: SectionReader, check: bool) -> tuple[tuple[int, int, int], dict[str, np.ndarray]]:
+    """(n_vars, n_public, domain_size) and section 2's six single points (if ``check``: validated, G2's in the subgroup)."""
     for what, prime in (("n8q", P), ("n8r", R)):
         at = section.pos
         n8 = section.u32(what)
@@ -198,19 +213,25 @@ def _groth_header(section: SectionReader) -> tuple[tuple[int, int, int], dict[st
     singles = {}
     for name, group in (("alpha1", G1), ("beta1", G1), ("beta2", G2), ("gamma2", G2), ("delta1", G1), ("delta2", G2)):
         start = section.pos
-        point = read_points(section, group, 1, name)
-        subgroup_check(section, group, point, name, start)
+        point = point_view(section, group, 1, name)
+        if check:
+            check_points(section, group, point, name, start, subgroup=True)
         singles[name] = point[0]
     section.expect_end()
     return (n_vars, n_public, domain), singles
 
 
-def _points(binfile: BinFile, type_id: int, name: str, group: Group, count: int) -> np.ndarray:
+def _points(binfile: BinFile, type_id: int, name: str, group: Group, count: int, check: bool,
+            subgroup: bool = False) -> np.ndarray:
     section = binfile.section(type_id, name)
     expected = count * 64 * group.degree
     if section.remaining != expected:
         raise section.error(f"section is {section.remaining} bytes, {count} {group.name} points need {expected}")
-    return read_points(section, group, count, name)
+    start = section.pos
+    points = point_view(section, group, count, name)
+    if check:
+        check_points(section, group, points, name, start, subgroup)
+    return points
 
 
 def _coefficients(section: SectionReader, n_vars: int, n_public: int, domain: int) -> QAP:

@@ -31,10 +31,13 @@ zero. The key also carries the constraint system's QAP
 it and reduces it with it, so proving needs nothing but key and witness, and
 ``key.qap.digest`` names the constraint system the key was made for.
 
-The key's file format, and the checks on reading one, are in
-:mod:`zkprove.formats.npz_key_file`; the points are validated (on curve, G2
-subgroup) once, when the prover first prepares its MSM bases
-(:meth:`ProvingKey.msm_bases`).
+The key's file formats, and the checks on reading one, are in
+:mod:`zkprove.formats.npz_key_file` and :mod:`zkprove.formats.zkey_file`.
+The points are validated (on the curve, G2's in the subgroup) once: when
+the prover first prepares its MSM bases (:meth:`ProvingKey.msm_bases`), or,
+for a key read through :mod:`zkprove.formats.key_check`, when its file was
+first read, the verdict then kept beside the file; such a key arrives with
+``points_checked`` set and its bases are not validated again.
 """
 
 from __future__ import annotations
@@ -69,10 +72,11 @@ class QueryBases:
     index: np.ndarray
 
     @classmethod
-    def prepare(cls, group: Group, points: np.ndarray) -> QueryBases:
-        """Validate ``points`` once (:meth:`Group.prepare`) and keep the finite ones."""
+    def prepare(cls, group: Group, points: np.ndarray, checked: bool = False) -> QueryBases:
+        """Validate ``points`` once (:meth:`Group.prepare`; not when ``checked``) and keep the finite ones."""
         index = np.flatnonzero(points.reshape(len(points), -1).any(axis=1))
-        return cls(group.prepare(np.ascontiguousarray(points[index])), index)
+        finite = points if len(index) == len(points) else points[index]
+        return cls(group.prepare(np.require(finite, requirements=("C", "A")), checked), index)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,11 @@ class MsmBases:
 
 @dataclass(eq=False)
 class ProvingKey:
-    """A Groth16 proving key (see the module doc for each field)."""
+    """A Groth16 proving key (see the module doc for each field).
+
+    ``points_checked``: every point has been validated already (on the
+    curve, G2's in the subgroup), so :meth:`msm_bases` trusts them.
+    """
 
     vk: VerifyingKey
     n_wires: int
@@ -105,6 +113,7 @@ class ProvingKey:
     h_query: np.ndarray
     l_query: np.ndarray
     qap: QAP
+    points_checked: bool = False
     _msm_bases: MsmBases | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -143,16 +152,18 @@ class ProvingKey:
         """The validated MSM bases, prepared on first use and then cached on the key.
 
         Preparing validates every point of the key once (on the curve, G2 in
-        its subgroup), alpha, beta and delta included.
+        its subgroup), alpha, beta and delta included, unless ``points_checked``.
         """
         if self._msm_bases is None:
-            G1.validate(np.stack([self.alpha_g1, self.beta_g1, self.delta_g1]), "alpha/beta/delta in G1")
-            G2.validate(np.stack([self.beta_g2, self.delta_g2]), "beta/delta in G2")
+            checked = self.points_checked
+            if not checked:
+                G1.validate(np.stack([self.alpha_g1, self.beta_g1, self.delta_g1]), "alpha/beta/delta in G1")
+                G2.validate(np.stack([self.beta_g2, self.delta_g2]), "beta/delta in G2")
             self._msm_bases = MsmBases(
-                a=QueryBases.prepare(G1, self.a_query),
-                b_g1=QueryBases.prepare(G1, self.b_g1_query),
-                b_g2=QueryBases.prepare(G2, self.b_g2_query),
-                c=QueryBases.prepare(G1, np.concatenate([self.l_query, self.h_query])),
+                a=QueryBases.prepare(G1, self.a_query, checked),
+                b_g1=QueryBases.prepare(G1, self.b_g1_query, checked),
+                b_g2=QueryBases.prepare(G2, self.b_g2_query, checked),
+                c=QueryBases.prepare(G1, np.concatenate([self.l_query, self.h_query]), checked),
             )
         return self._msm_bases
 

@@ -7,11 +7,15 @@ many proofs with one pairing; ``render_verifier`` writes the contract; the
 schedule.
 """
 
-from zkprove.l1.batch import BatchReport, verify_batch
-from zkprove.l1.encoding import decode_calldata, encode_calldata
-from zkprove.l1.gas import GasEstimate
-from zkprove.l1.solidity import render_verifier
-from zkprove.l1.verifier import VerificationReport, verify
+from importlib import import_module
+from typing import Any
+
+#: Names exported here, and their modules: loaded on first use (PEP 562), so that
+#: importing one module of the layer (the verifier) does not import the others.
+_LAZY = {
+    "BatchReport": "batch", "verify_batch": "batch", "decode_calldata": "encoding", "encode_calldata": "encoding",
+    "GasEstimate": "gas", "render_verifier": "solidity", "VerificationReport": "verifier", "verify": "verifier",
+}
 
 __all__ = [
     "BatchReport",
@@ -23,3 +27,9 @@ __all__ = [
     "verify",
     "verify_batch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"zkprove.l1.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'zkprove.l1' has no attribute {name!r}")

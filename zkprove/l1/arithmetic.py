@@ -15,16 +15,22 @@ six questions and operations on plain-int affine points
 Points handed in are in range (coordinates below p) and, except where a
 method says it checks, valid; the rules that decide validity live in
 :mod:`zkprove.l1.curve`. Infinity is (0, 0) as in EIP-196.
+
+``bn`` is py_ecc's ``optimized_bn128``, imported on its first use
+(``importlib.util.LazyLoader``): it takes about 0.1 s to import, and only
+:data:`PY_ECC` and the py_ecc bridges below need it, not the native verifier.
 """
 
+import importlib.util
+import sys
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from types import ModuleType
 from typing import Protocol
 
 import numpy as np
 from numba import njit
-from py_ecc import optimized_bn128 as bn
 
 from zkprove.curve import points as pt
 from zkprove.curve.kernels import load_affine, store_affine
@@ -38,6 +44,21 @@ from zkprove.pairing import miller_loop, prepared_lines, prepared_pairing_check
 from zkprove.pairing.miller import N_LINES
 
 Pair = tuple[G1, G2]
+
+
+def _lazy_module(name: str) -> ModuleType:
+    """Module ``name``, executed on its first attribute access (the ``importlib.util.LazyLoader`` recipe)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bn = _lazy_module("py_ecc.optimized_bn128")
 
 
 class Arithmetic(Protocol):

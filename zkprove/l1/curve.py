@@ -16,8 +16,6 @@ live in :mod:`zkprove.l1.arithmetic` and are re-exported here.
 
 from functools import lru_cache
 
-from py_ecc import optimized_bn128 as bn
-
 from zkprove.field.params import P, R
 from zkprove.groth16.data import G1, G1_INFINITY, G2, G2_INFINITY
 from zkprove.l1.arithmetic import (
@@ -39,8 +37,6 @@ __all__ = [
     "from_py_ecc_g1",
     "from_py_ecc_g2",
 ]
-
-assert P == bn.field_modulus and R == bn.curve_order, "BN254 moduli disagree with py_ecc"
 
 
 def _coordinate_error(names: tuple[str, ...], values: tuple[int, ...]) -> str | None:
