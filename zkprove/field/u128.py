@@ -62,4 +62,3 @@ def sbb(typingctx, a, b, borrow):
         return context.make_tuple(builder, signature.return_type, (low, out))
 
     return sig, codegen
-
