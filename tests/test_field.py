@@ -4,10 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numba import njit
 
 from zkprove.field import Fq, Fr
-from zkprove.field.limbs_ir import mont_mul, mont_mul_portable
 from zkprove.field.params import FQ_SPEC, FR_SPEC, P, R, int_to_limbs, limbs_to_int
 
 FIELDS = [Fr, Fq]
@@ -19,24 +17,6 @@ def edge_values(q: int) -> list[int]:
 
 def elements(q: int):
     return st.lists(st.one_of(st.integers(0, q - 1), st.sampled_from(edge_values(q))), min_size=1, max_size=40)
-
-
-@njit(cache=True)
-def _both_products(a, b, spec):
-    return mont_mul(a, b, spec.modulus, spec.inv), mont_mul_portable(a, b, spec.modulus, spec.inv)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.data())
-@pytest.mark.parametrize("spec", [FR_SPEC, FQ_SPEC], ids=["r", "p"])
-def test_montgomery_product_paths_agree(spec, data):
-    """The product the kernels use (inline assembly on CPUs with ADX) and the portable IR one are
-    both a*b*2^-256 mod q."""
-    q = limbs_to_int(spec.modulus)
-    value = st.one_of(st.integers(0, q - 1), st.sampled_from(edge_values(q)).filter(lambda v: v < q))
-    x, y = data.draw(value), data.draw(value)
-    expected = x * y * pow(1 << 256, -1, q) % q
-    assert [limbs_to_int(r) for r in _both_products(int_to_limbs(x), int_to_limbs(y), spec)] == [expected] * 2
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)

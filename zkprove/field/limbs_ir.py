@@ -22,7 +22,6 @@ All arithmetic goes through i128 as in :mod:`.u128`; LLVM lowers it to
 - :func:`product`, :func:`redc`: the 512-bit pieces, exposed for tests.
 """
 
-import llvmlite.binding as llvm
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
@@ -102,57 +101,6 @@ def _cios(builder, a, b, q, inv):
     return _reduce_once(builder, t, q)
 
 
-# -- CIOS in two carry chains (mulx, adcx, adox), where the CPU has them --------
-
-#: The CPU has BMI2 (mulx) and ADX (adcx, adox): :func:`mont_mul` then runs as inline assembly.
-HAS_ADX = all(llvm.get_host_cpu_features().get(flag, False) for flag in ("adx", "bmi2"))
-if HAS_ADX:
-    llvm.initialize_native_asmparser()  # inline assembly is parsed by LLVM's x86 assembler
-
-
-def _adx_text() -> str:
-    """AT&T assembly of the CIOS rows: t = (t + a b_i + m q) / 2^64 for i = 0..3.
-
-    t is in r8..r11 (the outputs), its carry word in rax, product halves in
-    rcx and rsi; the operands $4..$7 (a), $8..$11 (b), $12..$15 (q) and $16
-    (inv) are in memory. Fixed caller-saved registers leave the register
-    allocator nothing to search when the product is inlined into a large
-    formula (early-clobber virtual registers made it give up in the G2 code).
-    Each row runs two independent carry chains, adox for the low halves of
-    the products and adcx for the high halves, as in Intel's white paper "New
-    instructions supporting large integer arithmetic on Intel architecture
-    processors" (2012) and gnark-crypto's x86 Montgomery product; BN254's
-    spare top bits keep the carry word from overflowing.
-    """
-    t = ["%r8", "%r9", "%r10", "%r11", "%rax"]
-    a, b, q = ([f"${k + j}" for j in range(4)] for k in (4, 8, 12))
-    lines = []
-    for i in range(4):
-        lines += [f"movq {b[i]}, %rdx", "xorl %eax, %eax"]
-        if i == 0:
-            lines += [f"mulxq {a[0]}, %r8, %r9"]
-            lines += [f"mulxq {a[j]}, %rcx, {t[j + 1]}\nadoxq %rcx, {t[j]}" for j in range(1, 4)]
-        else:
-            lines += [f"mulxq {a[j]}, %rcx, %rsi\nadoxq %rcx, {t[j]}\nadcxq %rsi, {t[j + 1]}" for j in range(4)]
-        lines += ["movl $$0, %ecx", "adoxq %rcx, %rax", "movq %r8, %rdx", "imulq $16, %rdx", "xorl %ecx, %ecx"]
-        lines += [f"mulxq {q[j]}, %rcx, %rsi\nadcxq %rcx, {t[j]}\nadoxq %rsi, {t[j + 1]}" for j in range(4)]
-        lines += ["movl $$0, %ecx", "adcxq %rcx, %rax", "movq %r9, %r8", "movq %r10, %r9", "movq %r11, %r10",
-                  "movq %rax, %r11"]
-    return "\n".join(lines)
-
-
-_ADX_ASM = _adx_text()
-_ADX_CONSTRAINTS = ",".join(["=&{r8}", "=&{r9}", "=&{r10}", "=&{r11}"] + ["m"] * 13
-                            + ["~{rax}", "~{rcx}", "~{rdx}", "~{rsi}", "~{flags}"])
-
-
-def _cios_adx(builder, a, b, q, inv):
-    """:func:`_cios` as inline assembly (see :func:`_adx_text`), then the same final subtraction."""
-    asm_type = ir.FunctionType(ir.LiteralStructType([_I64] * 4), [_I64] * 13)
-    out = builder.asm(asm_type, _ADX_ASM, _ADX_CONSTRAINTS, [*a, *b, *q, inv], side_effect=False)
-    return _reduce_once(builder, [builder.extract_value(out, k) for k in range(4)], q)
-
-
 def _product(builder, a, b):
     """The 8 limbs of a*b (schoolbook)."""
     r = [_ZERO] * 8
@@ -191,9 +139,8 @@ def _fq2_mul(builder, a, b, q, inv):
 
 
 def _fq2_square(builder, a, q, inv):
-    cios = _cios_adx if HAS_ADX else _cios
-    real = cios(builder, _add_mod(builder, a[0], a[1], q), _sub_mod(builder, a[0], a[1], q), q, inv)
-    imag = cios(builder, a[0], a[1], q, inv)
+    real = _cios(builder, _add_mod(builder, a[0], a[1], q), _sub_mod(builder, a[0], a[1], q), q, inv)
+    imag = _cios(builder, a[0], a[1], q, inv)
     return [real, _add_mod(builder, imag, imag, q)]
 
 
@@ -221,14 +168,7 @@ def _codegen(emit, result):
 
 @intrinsic
 def mont_mul(typingctx, a, b, q, inv):
-    """a*b*2^-256 mod q for 4-limb a, b < q < 2^255 and inv = -q^-1 mod 2^64 (CIOS; assembly where
-    :data:`HAS_ADX`)."""
-    return _FQ(_FQ, _FQ, _FQ, types.uint64), _codegen(_cios_adx if HAS_ADX else _cios, _FQ)
-
-
-@intrinsic
-def mont_mul_portable(typingctx, a, b, q, inv):
-    """:func:`mont_mul` without the assembly, on any CPU (the tests hold the two equal)."""
+    """a*b*2^-256 mod q for 4-limb a, b < q < 2^255 and inv = -q^-1 mod 2^64 (CIOS)."""
     return _FQ(_FQ, _FQ, _FQ, types.uint64), _codegen(_cios, _FQ)
 
 
