@@ -73,7 +73,7 @@ def finalized(log: Path) -> int:
     return len(query(log, "SELECT job_id FROM finalized"))
 
 
-def submit(address: str, source: Path, tmp: Path) -> subprocess.CompletedProcess:
+def submit(address: str, source: Path) -> subprocess.CompletedProcess:
     return subprocess.run(cli("submit", "--address", address, str(source)), capture_output=True, text=True,
                           timeout=STARTUP_S)
 
@@ -121,7 +121,7 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
         unsat = {**good, "job_id": 100, "payload": {**good["payload"], key: str(int(good["payload"][key]) + 1)}}
         other = {**good, "job_id": 101, "circuit": "Poseidon(2)"}
         bad.write_text("\n".join([json.dumps(unsat), json.dumps(other), "{not json", json.dumps({"job_id": 102})]) + "\n")
-        done = submit(address, bad, tmp_path)
+        done = submit(address, bad)
         assert done.returncode == 1, done.stderr
         assert "witness does not satisfy the circuit" in done.stderr
         assert "this coordinator proves 'TransferBatch(T=1, depth=4)'" in done.stderr
@@ -133,9 +133,9 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
                                             "key": "0" * 32})
         assert "a stale or wrong key version" in stale["refused"]
 
-        first = submit(address, job_lines(workload_file, 0, 4, tmp_path), tmp_path)
+        first = submit(address, job_lines(workload_file, 0, 4, tmp_path))
         assert first.returncode == 0 and "4 accepted, 0 refused" in first.stderr, first.stderr
-        again = submit(address, job_lines(workload_file, 0, 1, tmp_path), tmp_path)
+        again = submit(address, job_lines(workload_file, 0, 1, tmp_path))
         assert again.returncode == 1 and "duplicate submission" in again.stderr
         wait_for(lambda: finalized(log) >= 2, "two jobs to finalize")
 
@@ -144,8 +144,10 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
         serve = start_serve(address, log, tmp_path)
         wait_for(lambda: query(log, "SELECT 1 FROM events WHERE kind = 'resumed'"), "the restarted coordinator")
         wait_for(lambda: len(registered(log)) == 3, "the provers to register again")
-        rest = submit(address, job_lines(workload_file, 4, 8, tmp_path), tmp_path)
-        assert rest.returncode == 0, rest.stderr
+        stream = "\n".join(workload_file.read_text().splitlines()[4:8]) + "\n"  # as `cluster jobs | submit -`
+        rest = subprocess.run(cli("submit", "--address", address, "-"), input=stream, capture_output=True, text=True,
+                              timeout=STARTUP_S)
+        assert rest.returncode == 0 and "4 accepted, 0 refused" in rest.stderr, rest.stderr
 
         wait_for(lambda: query(log, "SELECT 1 FROM attempts WHERE prover = 'p-w2' AND ended_at IS NULL"),
                  "an attempt on the worker node w2", step_s=0.05)
@@ -196,7 +198,7 @@ def test_a_flood_of_invalid_proofs_is_slashed_out_and_a_stall_is_shown(ray_clust
     honest = []
     try:
         wait_for(lambda: registered(log) == {"liar"}, "the byzantine prover to register")
-        assert submit(address, job_lines(workload_file, 0, 3, tmp_path), tmp_path).returncode == 0
+        assert submit(address, job_lines(workload_file, 0, 3, tmp_path)).returncode == 0
         client = ClusterClient()
         stalled = wait_for(lambda: client.status()["stalled"], "the stall verdict")
         assert "liar: stake 0 is below the auction's minimum 10" in stalled
