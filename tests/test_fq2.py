@@ -4,11 +4,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numba import njit
 from py_ecc.fields import bn128_FQ2 as FQ2
 
-from zkprove.field import fq2
-from zkprove.field.limbs_ir import product, redc
+from zkprove.field import fq2, wide
 from zkprove.field.params import FQ_SPEC, P, int_to_limbs, limbs_to_int
 
 _R_INV = pow(1 << 256, -1, P)
@@ -92,25 +90,17 @@ def test_lazy_reduced_product_is_canonical(a, b):
     assert all(limbs_to_int(part) < P for part in fq2.mul(kernel(a), kernel(b)))
 
 
-@njit(cache=True)
-def _product(a, b):
-    return product(a, b)
-
-
-@njit(cache=True)
-def _redc(t):
-    return redc(t, FQ_SPEC.modulus, FQ_SPEC.inv)
-
-
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, P - 1), st.integers(0, P - 1), st.integers(0, P * (1 << 256) - 1))
 def test_wide_product_and_reduction_match_python_ints(x, y, t):
-    """product is exact; redc is REDC into [0, p) for any t < p * 2^256 (the lazy reduction's pieces)."""
+    """product is exact, reduce is REDC into [0, p) for any t < p * 2^256, sub_mod stays congruent and in range."""
     def limbs8(value):
         return int_to_limbs(value % (1 << 256)) + int_to_limbs(value >> 256)
 
     def value8(limbs):
         return limbs_to_int(limbs[:4]) + (limbs_to_int(limbs[4:]) << 256)
 
-    assert value8(_product(int_to_limbs(x), int_to_limbs(y))) == x * y
-    assert limbs_to_int(_redc(limbs8(t))) == t * _R_INV % P
+    assert value8(wide.product(int_to_limbs(x), int_to_limbs(y))) == x * y
+    assert limbs_to_int(wide.reduce(limbs8(t), FQ_SPEC)) == t * _R_INV % P
+    difference = value8(wide.sub_mod(limbs8(x * x), limbs8(y * y), FQ_SPEC.modulus))
+    assert difference % P == (x * x - y * y) % P and 0 <= difference < P << 256

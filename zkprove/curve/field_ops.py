@@ -12,11 +12,6 @@ We chose this over passing a tuple of dispatchers as an argument because
 overloads keep the call sites plain (``fmul(a, b)``), need no extra
 parameter threaded through every kernel, and cache like any njit code.
 
-The products (``fmul``, ``fsquare``) are inlined (numba IR, then the LLVM IR
-of :mod:`zkprove.field.limbs_ir`), so a formula compiles into straight-line
-code with the modulus as constants rather than a chain of calls; the small
-operations are left to LLVM, which inlines them itself.
-
 The stubs raise if called from Python: they exist only to be compiled.
 Array access goes through :func:`load` and :func:`store`, which read an
 element from a row of shape ``(4,)`` (Fq) or ``(2, 4)`` (Fq2).
@@ -47,13 +42,13 @@ def _jit_only(*args):
     raise NotImplementedError("field_ops functions are callable only from numba-compiled code")
 
 
-def _binary(name, doc, fq_impl, fq2_impl, inline="never"):
+def _binary(name, doc, fq_impl, fq2_impl):
     def stub(a, b):
         _jit_only()
 
     stub.__name__, stub.__doc__ = name, doc
 
-    @overload(stub, inline=inline)
+    @overload(stub)
     def _dispatch(a, b):
         if _is_fq(a):
             return fq_impl
@@ -64,13 +59,13 @@ def _binary(name, doc, fq_impl, fq2_impl, inline="never"):
     return stub
 
 
-def _unary(name, doc, fq_impl, fq2_impl, inline="never"):
+def _unary(name, doc, fq_impl, fq2_impl):
     def stub(a):
         _jit_only()
 
     stub.__name__, stub.__doc__ = name, doc
 
-    @overload(stub, inline=inline)
+    @overload(stub)
     def _dispatch(a):
         if _is_fq(a):
             return fq_impl
@@ -83,9 +78,9 @@ def _unary(name, doc, fq_impl, fq2_impl, inline="never"):
 
 fadd = _binary("fadd", "a + b", lambda a, b: fq.add(a, b, FQ_SPEC), lambda a, b: fq2.add(a, b))
 fsub = _binary("fsub", "a - b", lambda a, b: fq.sub(a, b, FQ_SPEC), lambda a, b: fq2.sub(a, b))
-fmul = _binary("fmul", "a * b", lambda a, b: fq.mul(a, b, FQ_SPEC), lambda a, b: fq2.mul(a, b), "always")
+fmul = _binary("fmul", "a * b", lambda a, b: fq.mul(a, b, FQ_SPEC), lambda a, b: fq2.mul(a, b))
 fequal = _binary("fequal", "a == b", lambda a, b: fq.equal(a, b), lambda a, b: fq2.equal(a, b))
-fsquare = _unary("fsquare", "a^2", lambda a: fq.square(a, FQ_SPEC), lambda a: fq2.square(a), "always")
+fsquare = _unary("fsquare", "a^2", lambda a: fq.square(a, FQ_SPEC), lambda a: fq2.square(a))
 fneg = _unary("fneg", "-a", lambda a: fq.neg(a, FQ_SPEC), lambda a: fq2.neg(a))
 fdouble = _unary("fdouble", "2a", lambda a: fq.double(a, FQ_SPEC), lambda a: fq2.double(a))
 finv = _unary("finv", "a^-1 (caller excludes 0)", lambda a: fq.inv(a, FQ_SPEC), lambda a: fq2.inv(a))

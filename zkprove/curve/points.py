@@ -228,7 +228,7 @@ def affine_on_curve(p):
     return fequal(fsquare(p[1]), fadd(fmul(fsquare(x), x), curve_b(x)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def affine_add_denominator(p, q):
     """The value whose inverse :func:`affine_add_with_inverse` needs for P + Q.
 
@@ -245,7 +245,7 @@ def affine_add_denominator(p, q):
     return fsub(q[0], p[0])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def affine_add_with_inverse(p, q, inverse):
     """Affine P + Q given the inverse of :func:`affine_add_denominator` (P, Q)."""
     if is_affine_infinity(p):

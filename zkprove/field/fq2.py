@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from . import montgomery as fq
-from .limbs_ir import fq2_mul, fq2_square
+from . import wide
 from .params import FQ_SPEC, P, int_to_limbs
 
 _MONTGOMERY_R = 1 << 256
@@ -57,19 +57,30 @@ def conjugate(a):
     return (a[0], fq.neg(a[1], FQ_SPEC))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def mul(a, b):
-    """a * b by Karatsuba with lazy reduction: three 512-bit products, two reductions (:func:`.limbs_ir.fq2_mul`)."""
-    return fq2_mul(a, b, FQ_SPEC.modulus, FQ_SPEC.inv)
+    """a * b by Karatsuba, (a0b0 - a1b1) + ((a0+a1)(b0+b1) - a0b0 - a1b1)u, with lazy reduction:
+    three 512-bit products, combined at full width, two Montgomery reductions (:mod:`.wide`).
+
+    The sums a0 + a1 and b0 + b1 stay unreduced (below 2q < 2^255), so the
+    imaginary part a0b1 + a1b0 is exact and below 2q^2 < q * 2^256."""
+    v0 = wide.product(a[0], b[0])
+    v1 = wide.product(a[1], b[1])
+    cross = wide.product(wide.add_narrow(a[0], a[1]), wide.add_narrow(b[0], b[1]))
+    real = wide.reduce(wide.sub_mod(v0, v1, FQ_SPEC.modulus), FQ_SPEC)
+    imag = wide.reduce(wide.sub(wide.sub(cross, v0)[0], v1)[0], FQ_SPEC)
+    return (real, imag)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def square(a):
-    """a^2 by the complex method: (a0+a1)(a0-a1) + 2*a0*a1*u (:func:`.limbs_ir.fq2_square`)."""
-    return fq2_square(a, FQ_SPEC.modulus, FQ_SPEC.inv)
+    """a^2 by the complex method: (a0+a1)(a0-a1) + 2*a0*a1*u."""
+    real = fq.mul(fq.add(a[0], a[1], FQ_SPEC), fq.sub(a[0], a[1], FQ_SPEC), FQ_SPEC)
+    imag = fq.mul(a[0], a[1], FQ_SPEC)
+    return (real, fq.double(imag, FQ_SPEC))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def mul_by_fq(a, k):
     """a * k for k in the base field Fq."""
     return (fq.mul(a[0], k, FQ_SPEC), fq.mul(a[1], k, FQ_SPEC))

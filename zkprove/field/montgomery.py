@@ -9,15 +9,13 @@ lets LLVM fold its constants.
 Multiplication is CIOS (Koc, Acar, Kaliski, "Analyzing and comparing
 Montgomery multiplication algorithms", IEEE Micro 1996) in the variant that
 skips the top carry word when the modulus leaves the highest bit spare
-(used by gnark; true for both BN254 primes), emitted as LLVM IR by
-:func:`.limbs_ir.mont_mul` and inlined at every call site.
+(used by gnark; true for both BN254 primes).
 """
 
 import numpy as np
 from numba import njit
 
-from .limbs_ir import mont_mul
-from .u128 import adc, sbb
+from .u128 import adc, mac, sbb
 
 ZERO = (np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0))
 
@@ -39,17 +37,36 @@ def _subtract_if_ge(t0, t1, t2, t3, q):
     return (_select(keep, t0, d0), _select(keep, t1, d1), _select(keep, t2, d2), _select(keep, t3, d3))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
+def _cios_round(t, a, bi, q, inv):
+    """One outer iteration of CIOS: t = (t + a*bi + m*q) / 2^64."""
+    t0, t1, t2, t3 = t
+    carry_a, t0 = mac(a[0], bi, t0, np.uint64(0))[::-1]
+    m = t0 * inv
+    carry_m = mac(m, q[0], t0, np.uint64(0))[1]
+    carry_a, t1 = mac(a[1], bi, t1, carry_a)[::-1]
+    carry_m, t0 = mac(m, q[1], t1, carry_m)[::-1]
+    carry_a, t2 = mac(a[2], bi, t2, carry_a)[::-1]
+    carry_m, t1 = mac(m, q[2], t2, carry_m)[::-1]
+    carry_a, t3 = mac(a[3], bi, t3, carry_a)[::-1]
+    carry_m, t2 = mac(m, q[3], t3, carry_m)[::-1]
+    t3 = carry_a + carry_m
+    return (t0, t1, t2, t3)
+
+
+@njit(cache=True)
 def mul(a, b, spec):
-    """Montgomery product a*b*R^-1 mod q (CIOS, :func:`.limbs_ir.mont_mul`).
+    """Montgomery product a*b*R^-1 mod q."""
+    q = spec.modulus
+    t = ZERO
+    t = _cios_round(t, a, b[0], q, spec.inv)
+    t = _cios_round(t, a, b[1], q, spec.inv)
+    t = _cios_round(t, a, b[2], q, spec.inv)
+    t = _cios_round(t, a, b[3], q, spec.inv)
+    return _subtract_if_ge(t[0], t[1], t[2], t[3], q)
 
-    Inlined into its callers (numba IR, then the intrinsic's LLVM IR), so a
-    module-level ``spec`` folds into constants and no call is paid per product.
-    """
-    return mont_mul(a, b, spec.modulus, spec.inv)
 
-
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def square(a, spec):
     """a^2 in Montgomery form."""
     return mul(a, a, spec)
