@@ -102,6 +102,48 @@ def test_msm_many_points_against_scalar_mul(group):
     assert optimized.eq(group.to_py_ecc(group.msm(bases, only_bits)[None], optimized=True)[0], expected_bits)
 
 
+def _edge_mix(group, n: int, seed: int):
+    """n bases drawn from 40 seeds (so repeated), every 7th at infinity, and scalars mixing 0, 1, r - 1,
+    2, small and full-size values; with the expected sum from per-term scalar multiplication and py_ecc."""
+    rng = random.Random(seed)
+    seeds = group.scalar_mul(group.generator(), [rng.randrange(1, R) for _ in range(40)])
+    bases = seeds[np.array([rng.randrange(40) for _ in range(n)])]
+    bases[::7] = 0
+    scalars = [rng.choice([0, 1, R - 1, 2, rng.randrange(2**16), rng.randrange(R)]) for _ in range(n)]
+    expected = optimized.Z1 if group is G1 else optimized.Z2
+    for term in group.to_py_ecc(group.scalar_mul(bases, scalars), optimized=True):
+        expected = optimized.add(expected, term)
+    return bases, scalars, expected
+
+
+@pytest.mark.parametrize("group,k", [(G1, 11), (G2, 7)], ids=IDS)
+def test_msm_sizes_around_powers_of_two(group, k):
+    """n = 2^k - 1, 2^k, 2^k + 1 with repeated bases, bases at infinity and 0, 1, r - 1 scalars."""
+    for n in (2**k - 1, 2**k, 2**k + 1):
+        bases, scalars, expected = _edge_mix(group, n, seed=n)
+        got = group.to_py_ecc(group.msm(bases, scalars)[None], optimized=True)[0]
+        assert optimized.eq(got, expected), n
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group,k", [(G1, 16), (G2, 12)], ids=IDS)
+def test_msm_large_sizes_around_powers_of_two(group, k):
+    """The window sizes of proving-key MSMs: n = 2^k - 1 and 2^k + 1."""
+    for n in (2**k - 1, 2**k + 1):
+        bases, scalars, expected = _edge_mix(group, n, seed=n)
+        got = group.to_py_ecc(group.msm(bases, scalars)[None], optimized=True)[0]
+        assert optimized.eq(got, expected), n
+
+
+def test_msm_of_nothing_and_of_only_zeros():
+    """n = 0, and n = 1 with a zero scalar or a base at infinity: the point at infinity."""
+    for group in (G1, G2):
+        assert group.to_py_ecc(group.msm(group.infinity(0), [])) is None
+        assert group.to_py_ecc(group.msm(group.generator(), [0])) is None
+        assert group.to_py_ecc(group.msm(group.infinity(1), [5])) is None
+        assert group.to_py_ecc(group.msm(group.infinity(3), [1, R - 1, 0])) is None
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.lists(scalar, min_size=1, max_size=8), st.integers(1, MAX_WINDOW_BITS))
 def test_signed_digits_reconstruct_the_scalar(scalars, c):

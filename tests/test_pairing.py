@@ -71,7 +71,7 @@ def g2(k: int) -> np.ndarray:
 def sparse_line(c0: int, c3: int, c4: int) -> np.ndarray:
     """An element with only the coefficients a line value has (w^0, w^1, w^3) set."""
     values = [0] * 12
-    values[0:2], values[6:8], values[8:10] = (c0, c0 + 1), (c3, 2 * c3 % P), (c4, 3)
+    values[0:2], values[6:8], values[8:10] = (c0, (c0 + 1) % P), (c3, 2 * c3 % P), (c4, 3)
     return fq12.from_ints(values)
 
 
