@@ -23,24 +23,25 @@ from pathlib import Path
 import ray
 import typer
 
+from circuits.rollup.cluster_jobs import rollup_chain
 from workers.cli import app, ray_output_to
 from workers.inbox import DEFAULT_NAME
 from workers.policies import POLICIES, PolicyConfig
 from workers.scenario import deadline_rule
-from workers.workload import R1csCircuit, Workload, chain_by_index, job_spec
+from workers.workload import R1csCircuit, Workload, chain_by_index, job_from_spec, job_spec
 from zkprove.formats.wtns_file import read_wtns
 
-from .rollup_workload import rollup_workload
+from .rollup_workload import rollup_circuit_name, rollup_workload
 
 SERVE_POLL_S = 2.0
 """How often ``serve`` prints a line of progress when something changed."""
 
 
-def _workload(n_jobs: int, batch_size: int, depth: int, accounts: int, seed: int, pk: Path | None,
-              r1cs: Path | None, warmup: Path | None) -> Workload:
-    """The rollup's workload, or an ``.r1cs`` circuit's (no jobs: they come by submission)."""
+def _workload(batch_size: int, depth: int, accounts: int, seed: int, pk: Path | None, r1cs: Path | None,
+              warmup: Path | None) -> Workload:
+    """The rollup's workload, or an ``.r1cs`` circuit's, with no jobs: they come by submission."""
     if r1cs is None:
-        return rollup_workload(n_jobs, batch_size, depth, accounts, seed, pk)
+        return rollup_workload(0, batch_size, depth, accounts, seed, pk)
     from zkprove import groth16
     from zkprove.formats.key_files import read_proving_key
 
@@ -77,7 +78,7 @@ def serve(
     stops at once. A restart on the same --log resumes: nothing committed is lost, no job finalizes twice.
     """
     from workers.cluster import connect
-    from workers.runner import warm_reference
+    from workers.runner import expected_prove_s, warm_reference
     from workers.service import Service
 
     try:
@@ -85,11 +86,12 @@ def serve(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--policy") from None
     log.parent.mkdir(parents=True, exist_ok=True)
+    workload = _workload(batch_size, depth, accounts, seed, pk_path, r1cs, warmup)  # bad files fail before Ray
+    reference_s = warm_reference(workload)
+    cores = os.cpu_count() or 1
+    deadline_s = deadline or deadline_rule(expected_prove_s(reference_s, actors=cores, cores=cores))
     with ray_output_to(log.with_suffix(".ray.log"), verbose) as console:
         console.print(connect(address))
-        workload = _workload(0, batch_size, depth, accounts, seed, pk_path, r1cs, warmup)
-        reference_s = warm_reference(workload)
-        deadline_s = deadline or deadline_rule(reference_s * (os.cpu_count() or 1))
         service = Service(workload, log, config.make(deadline_s, seed), name)
         here = ray.get_runtime_context().gcs_address
         console.print(f"coordinator {name!r} serves {workload.circuit.name} "
@@ -154,8 +156,8 @@ def jobs(
             raise typer.BadParameter(str(error), param_hint="--wtns") from None
         name = circuit.name
     else:
-        workload = rollup_workload(batches, batch_size, depth, accounts, seed)
-        records, name = workload.jobs, workload.circuit.name
+        _, chain = rollup_chain(batches, batch_size, depth, accounts, seed)
+        records, name = [job_from_spec(spec) for spec in chain], rollup_circuit_name(batch_size, depth)
     stream = sys.stdout if out is None else open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
     try:
         for k, record in enumerate(records):

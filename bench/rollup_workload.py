@@ -17,6 +17,11 @@ def rollup_workload(n_jobs: int, batch_size: int = 1, depth: int = 4, accounts: 
                     key_path: Path | None = None) -> Workload:
     """``n_jobs`` chained TransferBatch(batch_size, depth) jobs (:func:`circuits.rollup.cluster_jobs.rollup_jobs`)."""
     built = rollup_jobs(n_jobs, batch_size, depth, accounts, seed, key_path)
-    circuit = DslCircuit(built.cs, f"TransferBatch(T={batch_size}, depth={depth})")
+    circuit = DslCircuit(built.cs, rollup_circuit_name(batch_size, depth))
     return Workload(circuit, built.pk, built.vk, built.genesis_root, [job_from_spec(j) for j in built.jobs],
                     built.warmup)
+
+
+def rollup_circuit_name(batch_size: int, depth: int) -> str:
+    """The name a rollup workload's circuit carries, and its jobs name when submitted."""
+    return f"TransferBatch(T={batch_size}, depth={depth})"

@@ -13,6 +13,7 @@ and talks to the service's mailbox (:mod:`workers.inbox`) by name::
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 import ray
@@ -36,12 +37,28 @@ def join(address: str | None) -> str:
     if not address:
         raise ServiceError("no Ray cluster to join: pass --address (the address `zkprove cluster serve` printed) "
                            "or set RAY_ADDRESS")
+    _reachable(address)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         ray.init(address=address, namespace=NAMESPACE, logging_level="ERROR", log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as error:
         raise ServiceError(f"cannot join the Ray cluster at {address}: {error}") from None
     return f"Ray: joined the cluster at {ray.get_runtime_context().gcs_address}"
+
+
+def _reachable(address: str, timeout_s: float = 5.0) -> None:
+    """ServiceError unless ``host:port`` accepts a TCP connection (Ray itself retries an unreachable
+    address for minutes, printing a warning every few seconds)."""
+    if address == "auto":
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout_s):
+            pass
+    except ValueError:
+        raise ServiceError(f"{address!r} is not a Ray address (host:port)") from None
+    except OSError as error:
+        raise ServiceError(f"cannot reach the Ray cluster at {address}: {error.strerror or error}") from None
 
 
 class ClusterClient:

@@ -103,7 +103,7 @@ class ProverProcess:
             return
         if "refused" in answer:
             self.say(f"refused: {answer['refused']}")
-            if "stale or wrong key" in answer["refused"]:
+            if answer.get("stale_key"):
                 self._drop_actor()
             else:
                 self.stopping = True

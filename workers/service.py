@@ -133,7 +133,7 @@ class Service:
             reason = (f"prover {prover_id} holds key {msg['key'][:16]}, this coordinator proves under "
                       f"{self.key[:16]} (a stale or wrong key version): fetch the key from this coordinator")
             self.log.event(time.time(), "rejected", prover=prover_id, detail=reason)
-            return {"refused": reason}
+            return {"refused": reason, "stale_key": True}
         if prover_id in self.coordinator.provers:
             return {"refused": f"prover {prover_id} is already registered with this coordinator"}
         threads = int(msg["threads"])

@@ -73,9 +73,16 @@ def rollup_jobs(n_jobs: int, batch_size: int = 1, depth: int = 4, accounts: int 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", groth16.ToxicWasteWarning)
             pk, vk = groth16.setup(cs, rng=Random(seed))
-    genesis_root, chain = _batches(n_jobs, batch_size, depth, accounts, Random(seed))
+    genesis_root, chain = rollup_chain(n_jobs, batch_size, depth, accounts, seed)
     _, (warmup,) = _batches(1, batch_size, depth, accounts, Random(f"warm-up:{seed}"))
-    return RollupJobs(cs, pk, vk, genesis_root, [job_fields(j) for j in chain], warmup.inputs)
+    return RollupJobs(cs, pk, vk, genesis_root, chain, warmup.inputs)
+
+
+def rollup_chain(n_jobs: int, batch_size: int = 1, depth: int = 4, accounts: int = 8,
+                 seed: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    """The genesis root and the ``n_jobs`` chained jobs of :func:`rollup_jobs`, without its keys."""
+    genesis_root, chain = _batches(n_jobs, batch_size, depth, accounts, Random(seed))
+    return genesis_root, [job_fields(j) for j in chain]
 
 
 def _batches(n: int, batch_size: int, depth: int, accounts: int, rng: Random) -> tuple[int, list[Job]]:

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -198,8 +198,9 @@ def key_fingerprint(pk: ProvingKey) -> str:
     """
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((pk.vk, pk.n_wires, pk.n_public, pk.domain_size)).encode())
-    for name in ("alpha_g1", "beta_g1", "beta_g2", "delta_g1", "delta_g2", "a_query", "b_g1_query", "b_g2_query",
-                 "h_query", "l_query"):
-        digest.update(name.encode())
-        digest.update(np.ascontiguousarray(getattr(pk, name)).tobytes())
+    for item in fields(pk):
+        value = getattr(pk, item.name)
+        if item.init and isinstance(value, np.ndarray):
+            digest.update(item.name.encode())
+            digest.update(np.ascontiguousarray(value).tobytes())
     return digest.hexdigest()
