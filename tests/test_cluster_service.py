@@ -151,7 +151,8 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
 
         wait_for(lambda: query(log, "SELECT 1 FROM attempts WHERE prover = 'p-w2' AND ended_at IS NULL"),
                  "an attempt on the worker node w2", step_s=0.05)
-        ray_cluster.remove_node(workers[1], allow_graceful=False)  # lose node w2 mid-proof
+        ray_cluster.remove_node(workers[1], allow_graceful=False)  # lose node w2, mid-proof unless it just finished
+        removed_at = time.time()
         wait_for(lambda: finalized(log) == 8, "all eight jobs to finalize")
 
         status = subprocess.run(cli("status", "--address", address, "--json", "-"), capture_output=True, text=True,
@@ -177,9 +178,12 @@ def test_serve_prover_submit_survive_a_kill_9_and_a_lost_node(ray_cluster, nodes
     assert sorted(job_id for _, job_id, _ in order) == list(range(8))  # each job once
     chain = [jobs.job(job_id) for _, job_id, _ in order]
     assert all(a.link_to == b.link_from for a, b in zip(chain, chain[1:]))
-    lost = [a for a in jobs.attempts() if a.outcome in ("lost", "crashed")]
-    assert any(a.reason == "coordinator restarted" for a in lost) or any(a.prover == "p-w2" for a in lost)
-    assert any(a.prover == "p-w2" and a.outcome in ("crashed", "lost") for a in jobs.attempts())
+    for a in jobs.attempts():
+        if a.outcome in ("lost", "crashed"):  # cut off by the kill -9 or the lost node: proved again by another
+            assert jobs.job(a.job_id).state == "finalized"
+        if a.prover == "p-w2" and a.ended_at is not None and a.ended_at > removed_at + 5.0:
+            assert a.outcome in ("lost", "crashed")  # nothing on the lost node delivered after it was gone
+    assert not [a for a in jobs.attempts() if a.prover == "p-w2" and a.assigned_at > removed_at + 5.0]
     assert jobs.attempts(open_only=True) == []
     assert {p for p, a in statement(ledger_events(jobs)).items()} == {"p-head", "p-w1", "p-w2"}
 
