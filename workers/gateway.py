@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 import os
 import time
 from collections import Counter
@@ -93,13 +94,14 @@ class GatewayActor:
     """Wrap with ``ray.remote`` (see :func:`start_gateway`); call :meth:`start` once."""
 
     def __init__(self, info: dict[str, Any], inbox: Any, circuit: list, key_file: str, policy: str,
-                 node_id: str, rate_per_s: float = gp.RATE_PER_S, burst: float = gp.RATE_BURST):
+                 node_id: str, rate_per_s: float = gp.RATE_PER_S, burst: float = gp.RATE_BURST,
+                 nonces_per_key: int = gp.NONCES_PER_KEY):
         self.info, self.inbox, self.policy, self.node_id = info, inbox, policy, node_id
         self.circuit = ray.get(circuit[0])
         self.key_file = Path(key_file)
         self.key_sha256 = self.key_file.stem
         self.key_size = self.key_file.stat().st_size
-        self.nonces = gp.NonceStore()
+        self.nonces = gp.NonceStore(per_key=nonces_per_key)
         self.buckets = TokenBucket(rate_per_s, burst)
         self.provers: dict[str, External] = {}
         self.held: dict[tuple[int, int], Held] = {}
@@ -254,7 +256,9 @@ class GatewayActor:
         return web.json_response({
             "service": self.info["service"], "circuit": self.info["circuit"], "policy": self.policy,
             "key": {"sha256": self.key_sha256, "size": self.key_size, "fingerprint": self.info["key"]},
-            "server_time": time.time(), "limits": gp.LIMITS})
+            "server_time": time.time(), "limits": {
+                **gp.LIMITS, "rate_per_s": self.buckets.rate, "rate_burst": self.buckets.burst,
+                "nonces_per_key": self.nonces.per_key}})
 
     async def _register(self, request: web.Request) -> web.Response:
         caller, body = request["caller"], self._json(request)
@@ -300,9 +304,12 @@ class GatewayActor:
     async def _work(self, request: web.Request) -> web.Response:
         prover = self._registered(request)
         try:
-            wait = min(max(float(request.query.get("wait", "0")), 0.0), gp.LONG_POLL_MAX_S)
+            wait = float(request.query.get("wait", "0"))
         except ValueError:
-            raise gp.Refusal("malformed", "wait must be a number of seconds") from None
+            wait = math.nan
+        if not math.isfinite(wait):
+            raise gp.Refusal("malformed", "wait must be a finite number of seconds")
+        wait = min(max(wait, 0.0), gp.LONG_POLL_MAX_S)
         mine = self._assignments(prover.prover_id)
         if not mine and wait > 0:
             prover.wake.clear()
