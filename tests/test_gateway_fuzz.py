@@ -227,7 +227,7 @@ class Generator:
         body = self.attempt_body(self.held, commitment=self.hex64())
         case = Case("POST", "/v1/commit", body, gp.sign_headers(who, "POST", "/v1/commit", body), "bad_signature")
         if mutation == 0:
-            case.headers["X-Zk-Key"] = self.stranger().public_key.hex()
+            case.headers["X-Zk-Key"] = self.rng.choice([i for i in self.strangers if i is not who]).public_key.hex()
         elif mutation == 1:
             signature = bytearray.fromhex(case.headers["X-Zk-Signature"])
             signature[self.rng.randrange(64)] ^= 1 << self.rng.randrange(8)
