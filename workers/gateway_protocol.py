@@ -66,7 +66,10 @@ CODES: dict[str, int] = {
     "range_not_satisfiable": 416, "rate_limited": 429, "internal": 500, "draining": 503,
     "too_many_connections": 503, "timeout": 503,
 }
-"""Every refusal code the gateway answers with, and its HTTP status."""
+"""Every refusal code of protocol v1 and its HTTP status. ``unknown_identity``, ``unknown_job`` and
+``draining`` are reserved by the contract with the client: this gateway answers a request for a job it does
+not hold with ``not_assigned`` (it tells no stranger which jobs exist) and does not refuse registrations while
+the service drains (provers help a drain finish)."""
 
 
 @dataclass(frozen=True)
