@@ -186,9 +186,9 @@ class ExternalProver:
             try:
                 path = self.cache.fetch(sha256, size, self.client, progress)
                 break
-            except Unreachable as error:
+            except ConnectionError as error:  # Unreachable, or a body that ended short
                 self.say(f"key download interrupted ({error}); resuming")
-                self.backoff.failed(error)
+                self.backoff.failed(Unreachable(str(error)))
         self.backoff.succeeded()
         start = time.perf_counter()
         self._pk = read_proving_key(path)
