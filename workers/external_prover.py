@@ -1,7 +1,7 @@
 """An external prover: proves the gateway's jobs with the local numba prover, no Ray anywhere on its import path.
 
 A stranger cannot be given Ray membership (that is code execution on every
-node), so it talks to the prover gateway over HTTP (docs/gateway.md, wire
+node), so it talks to the prover gateway over HTTP (docs/external_prover.md; wire
 protocol v1). One :class:`ExternalProver` loop:
 
 1. ``hello``: the service id and the proving key's sha256 and size;
