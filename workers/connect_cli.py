@@ -77,7 +77,8 @@ def connect(
     prover = ExternalProver(GatewayClient(gateway, _identity(identity, new_identity)), KeyCache(cache), stake,
                             threads or os.cpu_count() or 1, fault, max_jobs, say=console.print,
                             download_progress=_bar(console, not verbose), backoff=Backoff(budget_s=retry_s))
-    signal.signal(signal.SIGTERM, lambda *_: prover.stop())
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda *_: prover.stop())
     try:
         prover.run()
     except Unreachable as error:

@@ -46,7 +46,6 @@ from zkprove import groth16
 from zkprove.field.params import P
 from zkprove.formats.key_files import read_proving_key
 from zkprove.formats.wtns_file import read_wtns
-from zkprove.groth16.data import Proof
 
 from .gateway_client import GatewayClient, GatewayRefused, Unreachable
 from .gateway_protocol import commitment, proof_to_wire
@@ -59,6 +58,8 @@ proves in about 1.9 s on two cores with the key loaded (README, "Prover speed").
 POLL_S = 20.0
 """How long one ``work`` long poll may wait (the gateway caps it at 30 s)."""
 FAULTS = ("honest", "invalid")
+REREGISTER = ("not_registered", "unknown_identity")
+"""Refusal codes that mean the gateway has forgotten this prover: register again."""
 
 
 @dataclass
@@ -145,7 +146,7 @@ class ExternalProver:
                 self.backoff.failed(error)
                 self._check_service()
             except GatewayRefused as error:
-                if error.code != "not_registered":
+                if error.code not in REREGISTER:
                     raise
                 self.say("the gateway no longer knows this prover; registering again")
                 self.service = None
@@ -208,25 +209,25 @@ class ExternalProver:
             self.jobs_done += 1
 
     def _attempt(self, assignment: dict[str, Any]) -> JobLine:
+        """Witness, prove, commit, reveal; a refusal of any step ends this attempt only."""
         job_id, attempt = int(assignment["job_id"]), int(assignment["attempt"])
         line = JobLine(job_id, attempt, None, "")
         try:
-            values = self._witness(assignment)
-            start = time.perf_counter()
-            proof = groth16.prove(self._pk, values)
-            line.prove_s = self.last_prove_s = time.perf_counter() - start
-        except (ValueError, ArithmeticError) as error:
-            self._give_up(job_id, attempt, str(error))
-            line.outcome = f"failed ({error})"
-            return line
-        if self.fault == "invalid":
-            proof = Proof(a=(proof.a[0], (P - proof.a[1]) % P), b=proof.b, c=proof.c)
-        wire = proof_to_wire(proof_to_dict(proof))
-        try:
+            try:
+                values = self._witness(assignment)
+                start = time.perf_counter()
+                proof = proof_to_dict(groth16.prove(self._pk, values))
+                line.prove_s = self.last_prove_s = time.perf_counter() - start
+            except ValueError as error:  # a witness that is malformed, mis-hashed or unsatisfying
+                self.client.post("/fail", {"job_id": job_id, "attempt": attempt, "error": str(error)[:500]})
+                line.outcome = f"failed ({error})"
+                return line
+            if self.fault == "invalid":
+                proof["a"][1] = (P - proof["a"][1]) % P
+            public_key = self.client.identity.public_key
             self.client.post("/commit", {"job_id": job_id, "attempt": attempt,
-                                         "commitment": commitment(self.client.identity.public_key, job_id, attempt,
-                                                                  proof_to_dict(proof))})
-            self.client.post("/reveal", {"job_id": job_id, "attempt": attempt, "proof": wire,
+                                         "commitment": commitment(public_key, job_id, attempt, proof)})
+            self.client.post("/reveal", {"job_id": job_id, "attempt": attempt, "proof": proof_to_wire(proof),
                                          "prove_s": line.prove_s})
         except GatewayRefused as error:
             line.outcome = f"refused: {error.code}"
@@ -241,12 +242,6 @@ class ExternalProver:
         if actual != assignment["witness_sha256"]:
             raise ValueError(f"witness hashes to sha256 {actual}, the assignment says {assignment['witness_sha256']}")
         return read_wtns(data)
-
-    def _give_up(self, job_id: int, attempt: int, reason: str) -> None:
-        try:
-            self.client.post("/fail", {"job_id": job_id, "attempt": attempt, "error": reason[:500]})
-        except GatewayRefused:
-            pass
 
     def account(self) -> dict[str, Any]:
         return self.client.get("/account")
