@@ -18,7 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from workers.connect_cli import app
+from workers.external_prover import Backoff
+from workers.gateway_client import Unreachable
 from workers.joblog import JobLog
 
 STARTUP_S = 240.0
@@ -70,6 +74,52 @@ def finalized(log: Path) -> list[int]:
 def connect(gateway: str, identity: Path, out: Path, *extra: str) -> subprocess.Popen:
     return spawn([sys.executable, "-c", RAY_CHECK, "connect", "--gateway", gateway, "--identity", str(identity),
                   "--new-identity", "--threads", "1", *extra], out)
+
+
+def test_backoff_doubles_to_its_cap_resets_and_gives_up():
+    slept: list[float] = []
+    backoff = Backoff(first_s=1.0, cap_s=4.0, budget_s=3600.0, sleep=slept.append)
+    for _ in range(4):
+        backoff.failed(Unreachable("down"))
+    backoff.succeeded()
+    backoff.failed(Unreachable("down"))
+    assert slept == [1.0, 2.0, 4.0, 4.0, 1.0]
+    with pytest.raises(Unreachable, match="gone"):
+        Backoff(budget_s=0.0, sleep=slept.append).failed(Unreachable("gone"))
+    assert len(slept) == 5
+
+
+def test_connect_refuses_bad_input_with_exit_2(tmp_path):
+    runner = CliRunner()
+    made = runner.invoke(app, ["identity", str(tmp_path / "id.pem")])
+    assert made.exit_code == 0 and made.output.strip().startswith("ext-")
+    shown = runner.invoke(app, ["identity", "--show", str(tmp_path / "id.pem")])
+    assert shown.output == made.output
+    again = runner.invoke(app, ["identity", str(tmp_path / "id.pem")])
+    assert again.exit_code == 2 and "refusing to overwrite" in again.output
+    (tmp_path / "junk.pem").write_text("not a key")
+    cases = {
+        ("--gateway", "ftp://127.0.0.1:1", "--identity", str(tmp_path / "id.pem")): "http://HOST:PORT",
+        ("--gateway", "http://127.0.0.1:1/v1", "--identity", str(tmp_path / "id.pem")): "only scheme, host and port",
+        ("--gateway", "http://127.0.0.1:1", "--identity", str(tmp_path / "none.pem")): "no such key file",
+        ("--gateway", "http://127.0.0.1:1", "--identity", str(tmp_path / "junk.pem")): "not a PEM private key",
+        ("--gateway", "http://127.0.0.1:1", "--identity", str(tmp_path / "id.pem"), "--retry-s", "0"): "unreachable",
+        ("--gateway", "http://127.0.0.1:1", "--identity", str(tmp_path / "id.pem"), "--fault", "lazy"): "fault must",
+    }
+    for args, words in cases.items():
+        result = runner.invoke(app, ["connect", *args])
+        assert result.exit_code == 2 and words in result.output, (args, result.output)
+    assert not (tmp_path / "none.pem").exists()
+    created = runner.invoke(app, ["connect", "--gateway", "http://127.0.0.1:1", "--identity", str(tmp_path / "new.pem"),
+                                  "--new-identity", "--retry-s", "0"])
+    assert created.exit_code == 2 and (tmp_path / "new.pem").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_prover_side_imports_no_ray():
+    code = ("import sys, workers.connect_cli, workers.external_prover, workers.key_cache\n"
+            "print('ray' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
 
 
 @pytest.fixture(scope="module")
