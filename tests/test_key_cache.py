@@ -1,8 +1,11 @@
 """The content-addressed key cache: resumable range downloads, the whole-file hash check, range edge cases.
 
-The bytes come over real HTTP from a small aiohttp server in a thread that
-answers ``Range: bytes=A-`` with 206 and can cut a connection after a given
-number of body bytes, the way a dropped WAN link does.
+The edge cases get their bytes over real HTTP from a small aiohttp server in
+a thread that answers ``Range: bytes=A-`` with 206 and can cut a connection
+after a given number of body bytes, the way a dropped WAN link does. The
+resume is also checked against the real prover gateway of a live service
+(:func:`helpers.gateway.running_service`), through a relay that drops the
+first download partway (:class:`helpers.cut_relay.CutRelay`).
 """
 
 import asyncio
@@ -13,9 +16,13 @@ import threading
 import pytest
 from aiohttp import web
 
+from helpers.cut_relay import CutRelay
+from helpers.gateway import running_service
 from workers.gateway_client import GatewayClient, GatewayRefused
 from workers.identity import Identity
 from workers.key_cache import CHUNK, KeyCache, KeyHashMismatch
+from workers.policies import RoundRobin
+from zkprove.formats.key_files import read_proving_key
 
 BODY = os.urandom(3 * CHUNK + 12345)
 SHA = hashlib.sha256(BODY).hexdigest()
@@ -141,3 +148,29 @@ def test_range_edge_cases(server, client, tmp_path):
         cache.fetch(other, 10, client)
     with pytest.raises(ValueError, match="64 lowercase hex"):
         cache.fetch("../etc/passwd", 10, client)
+
+
+def test_a_download_from_the_real_gateway_cut_midway_resumes_and_loads(tmp_path):
+    with running_service(tmp_path, RoundRobin(30.0), "key-cache-test") as running:
+        host, port = running.service.gateway_address
+        relay = CutRelay((host, port), cut_after=CHUNK + 4321)  # headers plus about a MiB of the body
+        try:
+            client = GatewayClient(f"http://127.0.0.1:{relay.port}", Identity.generate())
+            key = client.hello()["key"]
+            sha, size = key["sha256"], int(key["size"])
+            cache = KeyCache(tmp_path / "keys")
+            with pytest.raises(ConnectionError):
+                cache.fetch(sha, size, client)
+            held = cache.part(sha).stat().st_size
+            assert relay.cuts == 1 and 0 < held < size and not cache.path(sha).exists()
+            with pytest.raises(GatewayRefused, match="range_not_satisfiable"):
+                client.open(sha, size)  # a range at the end: nothing left to send
+            with pytest.raises(GatewayRefused, match="wrong_key"):
+                KeyCache(tmp_path / "other").fetch("0" * 64, size, client)
+            seen = []
+            path = cache.fetch(sha, size, client, lambda done, total: seen.append(done))
+        finally:
+            relay.close()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha and not cache.part(sha).exists()
+        assert seen[0] > held and seen[-1] == size  # it went on from the .part, not from byte 0
+        assert read_proving_key(path).n_public == running.workload.pk.n_public
