@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 
 from workers.connect_cli import app
 from workers.external_prover import Backoff
-from workers.gateway_client import Unreachable
+from workers.gateway_client import GatewayClient, Unreachable
+from workers.identity import Identity
 from workers.joblog import JobLog
 
 STARTUP_S = 240.0
@@ -60,6 +61,14 @@ def wait_for(predicate, what: str, timeout_s: float = STARTUP_S, step_s: float =
             return value
         time.sleep(step_s)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def service_id(gateway: str) -> str | None:
+    """The gateway's service id, or None while nothing answers."""
+    try:
+        return GatewayClient(gateway, Identity.generate()).hello()["service"]
+    except Unreachable:
+        return None
 
 
 def finalized(log: Path) -> list[int]:
@@ -152,11 +161,13 @@ def test_external_provers_survive_a_coordinator_restart(ray_cluster, workload_fi
     outs = [tmp_path / f"ext-{i}.out" for i in range(2)]
     provers = [connect(gateway, tmp_path / f"id-{i}.pem", outs[i]) for i in range(2)]
     try:
+        first = wait_for(lambda: service_id(gateway), "the gateway to answer")
         submit(address, jobs[:3], tmp_path)
         wait_for(lambda: len(finalized(log)) >= 1, "a first job finalized by an external prover")
         serve.send_signal(signal.SIGKILL)  # the coordinator and its gateway die; the provers stay up
         serve.wait(timeout=30)
         serve = start_serve(address, log, port, tmp_path)
+        assert wait_for(lambda: service_id(gateway), "the restarted gateway to answer") != first
         submit(address, jobs[3:], tmp_path)
         wait_for(lambda: len(finalized(log)) == len(jobs), "every job to finalize")
         for p in provers:

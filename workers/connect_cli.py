@@ -64,6 +64,8 @@ def connect(
     threads: int = typer.Option(None, "--threads", min=1, help="Numba threads (default: every CPU)."),
     new_identity: bool = typer.Option(False, "--new-identity", help="Make the key file first if it does not exist."),
     max_jobs: int = typer.Option(None, "--max-jobs", min=1, help="Stop after this many attempts."),
+    bid: float = typer.Option(None, "--bid", help="Standing ask per transaction, for the auction policy "
+                                                  "(default: the gateway's seeded price)."),
     retry_s: float = typer.Option(120.0, "--retry-s", min=0.0,
                                   help="Give up after the gateway stays unreachable this long."),
     fault: str = typer.Option("honest", "--fault", help=f"For experiments: one of {', '.join(FAULTS)} "
@@ -75,7 +77,7 @@ def connect(
     parse_gateway_url(gateway)
     console = Console(highlight=False, soft_wrap=True)
     prover = ExternalProver(GatewayClient(gateway, _identity(identity, new_identity)), KeyCache(cache), stake,
-                            threads or os.cpu_count() or 1, fault, max_jobs, say=console.print,
+                            threads or os.cpu_count() or 1, fault, max_jobs, bid, say=console.print,
                             download_progress=_bar(console, not verbose), backoff=Backoff(budget_s=retry_s))
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, lambda *_: prover.stop())
@@ -115,7 +117,7 @@ def account(
         answer = client.get("/account")
     except (Unreachable, GatewayRefused) as error:
         raise ValueError(str(error)) from None
-    typer.echo(f"{answer['prover_id']}: registered {answer['registered']}, balance {answer['balance']}")
+    typer.echo(f"{answer['prover_id']}: registered {answer['registered']}, balance {float(answer['balance']):g}")
     for row in answer.get("attempts", []):
         typer.echo(f"  job {row['job_id']} attempt {row['attempt']}: {row['outcome']} {row.get('reason') or ''}")
 

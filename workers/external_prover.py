@@ -112,6 +112,8 @@ class ExternalProver:
     threads: int
     fault: str = "honest"
     max_jobs: int | None = None
+    bid: float | None = None
+    """A standing ask per transaction for the auction policy (``POST /v1/bid`` after each registration)."""
     say: Callable[[str], None] = print
     download_progress: Callable[[int], Progress] | None = None
     """Given the key's size, a callback for the download's progress (the CLI's rich bar)."""
@@ -128,6 +130,8 @@ class ExternalProver:
             raise ValueError(f"fault must be one of {', '.join(FAULTS)}, not {self.fault!r}")
         if self.threads < 1:
             raise ValueError(f"threads must be at least 1, not {self.threads}")
+        if self.bid is not None and not self.bid > 0:
+            raise ValueError(f"a bid must be a positive price per transaction, not {self.bid}")
 
     def stop(self) -> None:
         self._stopping = True
@@ -166,6 +170,8 @@ class ExternalProver:
 
     def _join(self) -> None:
         hello = self.client.hello()
+        if self.bid is not None and hello["policy"] != "auction":
+            raise ValueError(f"--bid needs the auction policy; this gateway's service runs {hello['policy']}")
         key = hello["key"]
         if key["sha256"] != self._key_sha256:
             self._load_key(key["sha256"], int(key["size"]))
@@ -178,8 +184,11 @@ class ExternalProver:
                 raise
             answer = {"prover_id": self.client.identity.prover_id, "service": hello["service"]}
         self.service = answer["service"]
+        if self.bid is not None:
+            self.client.post("/bid", {"price_per_tx": self.bid})
         self.say(f"registered with gateway {self.client.url} (service {self.service[:8]}) as {answer['prover_id']}, "
-                 f"{self.threads} thread(s), stake {self.stake:g}, declared {warm:.2f} s per proof")
+                 f"{self.threads} thread(s), stake {self.stake:g}, declared {warm:.2f} s per proof"
+                 + ("" if self.bid is None else f", asking {self.bid:g} per transaction"))
 
     def _load_key(self, sha256: str, size: int) -> None:
         progress = self.download_progress(size) if self.download_progress is not None else None
