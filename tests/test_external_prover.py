@@ -63,8 +63,9 @@ def wait_for(predicate, what: str, timeout_s: float = STARTUP_S, step_s: float =
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def service_id(gateway: str) -> str | None:
-    """The gateway's service id, or None while nothing answers."""
+def service_id(gateway: str, serve: subprocess.Popen) -> str | None:
+    """The gateway's service id, or None while nothing answers (an AssertionError if ``serve`` ended)."""
+    assert serve.poll() is None, f"serve ended with {serve.returncode}"
     try:
         return GatewayClient(gateway, Identity.generate()).hello()["service"]
     except Unreachable:
@@ -82,7 +83,7 @@ def finalized(log: Path) -> list[int]:
 
 def connect(gateway: str, identity: Path, out: Path, *extra: str) -> subprocess.Popen:
     return spawn([sys.executable, "-c", RAY_CHECK, "connect", "--gateway", gateway, "--identity", str(identity),
-                  "--new-identity", "--threads", "1", *extra], out)
+                  "--new-identity", "--threads", "1", "--retry-s", str(STARTUP_S), *extra], out)
 
 
 def test_backoff_doubles_to_its_cap_resets_and_gives_up():
@@ -161,13 +162,13 @@ def test_external_provers_survive_a_coordinator_restart(ray_cluster, workload_fi
     outs = [tmp_path / f"ext-{i}.out" for i in range(2)]
     provers = [connect(gateway, tmp_path / f"id-{i}.pem", outs[i]) for i in range(2)]
     try:
-        first = wait_for(lambda: service_id(gateway), "the gateway to answer")
+        first = wait_for(lambda: service_id(gateway, serve), "the gateway to answer")
         submit(address, jobs[:3], tmp_path)
         wait_for(lambda: len(finalized(log)) >= 1, "a first job finalized by an external prover")
         serve.send_signal(signal.SIGKILL)  # the coordinator and its gateway die; the provers stay up
         serve.wait(timeout=30)
         serve = start_serve(address, log, port, tmp_path)
-        assert wait_for(lambda: service_id(gateway), "the restarted gateway to answer") != first
+        assert wait_for(lambda: service_id(gateway, serve), "the restarted gateway to answer") != first
         submit(address, jobs[3:], tmp_path)
         wait_for(lambda: len(finalized(log)) == len(jobs), "every job to finalize")
         for p in provers:

@@ -1,8 +1,9 @@
 """An external prover: proves the gateway's jobs with the local numba prover, no Ray anywhere on its import path.
 
 A stranger cannot be given Ray membership (that is code execution on every
-node), so it talks to the prover gateway over HTTP (docs/external_prover.md; wire
-protocol v1). One :class:`ExternalProver` loop:
+node), so it talks to the prover gateway over HTTP, wire protocol v1
+(docs/gateway.md, section "External provers"). One :class:`ExternalProver`
+loop:
 
 1. ``hello``: the service id and the proving key's sha256 and size;
 2. the key from the :class:`~workers.key_cache.KeyCache` (downloaded by hash
@@ -124,6 +125,7 @@ class ExternalProver:
     _pk: Any = None
     _key_sha256: str | None = None
     _stopping: bool = False
+    _down: bool = False
 
     def __post_init__(self):
         if self.fault not in FAULTS:
@@ -145,8 +147,13 @@ class ExternalProver:
                     self._join()
                 self._work()
                 self.backoff.succeeded()
+                if self._down:
+                    self.say("gateway reachable again")
+                self._down = False
             except Unreachable as error:
-                self.say(f"gateway unreachable ({error}); retrying")
+                if not self._down:
+                    self.say(f"gateway unreachable ({error}); retrying with backoff")
+                self._down = True
                 self.backoff.failed(error)
                 self._check_service()
             except GatewayRefused as error:
