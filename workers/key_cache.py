@@ -14,6 +14,8 @@ under its SHA-256 in ``$ZKPROVE_CACHE/keys`` (the folder
   is computed; only a match is renamed to ``<sha256>`` (atomic on one
   filesystem), and a mismatch deletes the ``.part`` and raises
   :class:`KeyHashMismatch` naming both hashes.
+* ``<sha256>.lock`` is held (``flock``) while a key is fetched, so that
+  provers sharing one cache download it once, one after the other;
 * bytes stream in :data:`CHUNK` pieces, so memory stays bounded whatever
   the key's size.
 
@@ -25,6 +27,7 @@ later processes skip the point checks.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -36,6 +39,7 @@ from zkprove.formats.key_check import CACHE_ENV
 CHUNK = 1 << 20
 """Bytes read from the connection and hashed at a time."""
 PART = ".part"
+LOCK = ".lock"
 
 
 class KeyHashMismatch(ValueError):
@@ -89,6 +93,13 @@ class KeyCache:
         if final.exists():
             return final
         self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / (sha256 + LOCK), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one download per key: provers sharing a cache wait for it
+            if final.exists():
+                return final
+            return self._download(sha256, size, source, final, progress)
+
+    def _download(self, sha256: str, size: int, source: RangeSource, final: Path, progress: Progress | None) -> Path:
         part = self.part(sha256)
         held = part.stat().st_size if part.exists() else 0
         if held > size:
