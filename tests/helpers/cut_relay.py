@@ -19,8 +19,6 @@ class CutRelay:
     def __init__(self, upstream: tuple[str, int], cut_after: int):
         self.upstream, self.cut_after = upstream, cut_after
         self.cuts = 0
-        self.answered: list[int] = []
-        """Bytes sent towards the client, per connection, once it has ended."""
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._stopped = False
@@ -34,23 +32,21 @@ class CutRelay:
                 return
             server = socket.create_connection(self.upstream)
             threading.Thread(target=self._pipe, args=(client, server, None), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, self.cut_after if not self.cuts else None, True),
+            threading.Thread(target=self._pipe, args=(server, client, self.cut_after if not self.cuts else None),
                              daemon=True).start()
 
-    def _pipe(self, source: socket.socket, target: socket.socket, limit: int | None, answer: bool = False) -> None:
+    def _pipe(self, source: socket.socket, target: socket.socket, limit: int | None) -> None:
         sent = 0
         try:
             while data := source.recv(65536):
                 if limit is not None and sent + len(data) >= limit:
                     target.sendall(data[:limit - sent])
-                    sent, self.cuts = limit, self.cuts + 1
+                    self.cuts += 1
                     break
                 target.sendall(data)
                 sent += len(data)
         except OSError:
             pass
-        if answer:
-            self.answered.append(sent)
         for end in (source, target):
             try:
                 end.shutdown(socket.SHUT_RDWR)
