@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from helpers.gateway import jobs, running_service, submit
@@ -72,6 +73,7 @@ def prover(gateway: str, tmp: Path, name: str, *extra: str) -> tuple[subprocess.
     return process, out
 
 
+@pytest.mark.slow  # about 80 s on two shared cores: a service, two provers' first proofs
 def test_connected_provers_prove_to_finality_and_a_tampered_proof_is_slashed(tmp_path):
     with running_service(tmp_path, Auction(DEADLINE_S, min_stake=10.0, collateral=COLLATERAL, slash_fraction=SLASH),
                          "connect-test") as running:

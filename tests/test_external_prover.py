@@ -24,7 +24,7 @@ from workers.connect_cli import app
 from workers.external_prover import Backoff
 from workers.gateway_client import GatewayClient, Unreachable
 from workers.identity import Identity
-from workers.joblog import JobLog
+from workers.joblog import JobLog, Outcome
 
 STARTUP_S = 240.0
 ROLLUP = ["-T", "1", "--depth", "4", "--seed", "5"]
@@ -187,6 +187,7 @@ def test_external_provers_survive_a_coordinator_restart(ray_cluster, workload_fi
     order = finalized(log)
     assert sorted(order) == sorted(set(order)) and len(order) == len(jobs)  # no job lost, none finalized twice
     attempts = JobLog(log).attempts()
-    assert {a.prover for a in attempts if a.outcome == "valid"} <= {t.split(" as ")[1].split(",")[0]
-                                                                     for t in texts for t in t.splitlines()
-                                                                     if " as ext-" in t}
+    provers_ids = {line.split(" as ")[1].split(",")[0] for t in texts for line in t.splitlines() if " as ext-" in line}
+    accepted = [a for a in attempts if a.outcome == Outcome.ACCEPTED]
+    assert len(provers_ids) == 2 and {a.job_id for a in accepted} == set(order)  # each finalized on a proof
+    assert {a.prover for a in accepted} <= provers_ids  # every one of them from an external prover
