@@ -241,15 +241,41 @@ class ExternalProver:
             if self.fault == "invalid":
                 proof["a"][1] = (P - proof["a"][1]) % P
             public_key = self.client.identity.public_key
-            self.client.post("/commit", {"job_id": job_id, "attempt": attempt,
-                                         "commitment": commitment(public_key, job_id, attempt, proof)})
-            self.client.post("/reveal", {"job_id": job_id, "attempt": attempt, "proof": proof_to_wire(proof),
-                                         "prove_s": line.prove_s})
+            deadline = float(assignment["deadline"])
+            self.deliver("/commit", {"job_id": job_id, "attempt": attempt,
+                                     "commitment": commitment(public_key, job_id, attempt, proof)},
+                         deadline, landed="already_committed")
+            self.deliver("/reveal", {"job_id": job_id, "attempt": attempt, "proof": proof_to_wire(proof),
+                                     "prove_s": line.prove_s}, deadline)
         except GatewayRefused as error:
             line.outcome = f"refused: {error.code}"
             return line
         line.outcome = "revealed" + (" (tampered)" if self.fault == "invalid" else "")
         return line
+
+    def deliver(self, path: str, body: dict[str, Any], deadline: float, landed: str | None = None) -> None:
+        """POST one step of an attempt, retrying a lost answer with backoff until the attempt's deadline.
+
+        A commit whose answer was lost may have arrived: its retry is then
+        refused with ``landed`` (``already_committed``), which counts as done,
+        so that a dropped answer does not cost the attempt (and, under the
+        auction, a slash for the missed deadline). Other refusals, and a
+        connection still failing at the deadline, are raised.
+        """
+        retried = False
+        while True:
+            try:
+                self.client.post(path, body)
+                return
+            except Unreachable as error:
+                if self._stopping or time.time() >= deadline:
+                    raise
+                self.backoff.failed(error)
+                retried = True
+            except GatewayRefused as error:
+                if retried and error.code == landed:
+                    return
+                raise
 
     def _witness(self, assignment: dict[str, Any]) -> list[int]:
         job_id, attempt = assignment["job_id"], assignment["attempt"]
