@@ -20,9 +20,8 @@ the verifier actor, and every refusal is counted by its code.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
-import os
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from zkprove.formats.wtns_file import wtns_bytes
 from . import gateway_protocol as gp
 from .cluster import ProverHandle, Slot
 from .faults import FaultSpec
+from .gateway_keys import serve_file
 from .gateway_state import External, Held, TokenBucket
 from .messages import UNSATISFIABLE, Capacity, ProveRequest, ProveResult
 
@@ -93,13 +93,14 @@ class GatewayActor:
     """Wrap with ``ray.remote`` (see :func:`start_gateway`); call :meth:`start` once."""
 
     def __init__(self, info: dict[str, Any], inbox: Any, circuit: list, key_file: str, policy: str,
-                 node_id: str, rate_per_s: float = gp.RATE_PER_S, burst: float = gp.RATE_BURST):
+                 node_id: str, rate_per_s: float = gp.RATE_PER_S, burst: float = gp.RATE_BURST,
+                 nonces_per_key: int = gp.NONCES_PER_KEY):
         self.info, self.inbox, self.policy, self.node_id = info, inbox, policy, node_id
         self.circuit = ray.get(circuit[0])
         self.key_file = Path(key_file)
         self.key_sha256 = self.key_file.stem
         self.key_size = self.key_file.stat().st_size
-        self.nonces = gp.NonceStore()
+        self.nonces = gp.NonceStore(per_key=nonces_per_key)
         self.buckets = TokenBucket(rate_per_s, burst)
         self.provers: dict[str, External] = {}
         self.held: dict[tuple[int, int], Held] = {}
@@ -254,7 +255,9 @@ class GatewayActor:
         return web.json_response({
             "service": self.info["service"], "circuit": self.info["circuit"], "policy": self.policy,
             "key": {"sha256": self.key_sha256, "size": self.key_size, "fingerprint": self.info["key"]},
-            "server_time": time.time(), "limits": gp.LIMITS})
+            "server_time": time.time(), "limits": {
+                **gp.LIMITS, "rate_per_s": self.buckets.rate, "rate_burst": self.buckets.burst,
+                "nonces_per_key": self.nonces.per_key}})
 
     async def _register(self, request: web.Request) -> web.Response:
         caller, body = request["caller"], self._json(request)
@@ -300,9 +303,12 @@ class GatewayActor:
     async def _work(self, request: web.Request) -> web.Response:
         prover = self._registered(request)
         try:
-            wait = min(max(float(request.query.get("wait", "0")), 0.0), gp.LONG_POLL_MAX_S)
+            wait = float(request.query.get("wait", "0"))
         except ValueError:
-            raise gp.Refusal("malformed", "wait must be a number of seconds") from None
+            wait = math.nan
+        if not math.isfinite(wait):
+            raise gp.Refusal("malformed", "wait must be a finite number of seconds")
+        wait = min(max(wait, 0.0), gp.LONG_POLL_MAX_S)
         mine = self._assignments(prover.prover_id)
         if not mine and wait > 0:
             prover.wake.clear()
@@ -324,23 +330,7 @@ class GatewayActor:
     async def _key(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["sha256"] != self.key_sha256:
             raise gp.Refusal("wrong_key", f"this service serves key sha256 {self.key_sha256} only")
-        start, end = _byte_range(request.headers.get("Range"), self.key_size)
-        partial = "Range" in request.headers
-        response = web.StreamResponse(status=206 if partial else 200, headers={
-            "ETag": f'"{self.key_sha256}"', "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream"})
-        if partial:
-            response.headers["Content-Range"] = f"bytes {start}-{end - 1}/{self.key_size}"
-        response.content_length = end - start
-        await response.prepare(request)
-        with self.key_file.open("rb") as f:
-            f.seek(start)
-            left = end - start
-            while left:
-                chunk = await asyncio.to_thread(f.read, min(gp.KEY_CHUNK, left))
-                await response.write(chunk)
-                left -= len(chunk)
-        await response.write_eof()
-        return response
+        return await serve_file(request, self.key_file, self.key_sha256, self.key_size)
 
     def _attempt_body(self, request: web.Request) -> tuple[dict, Held]:
         body = self._json(request)
@@ -396,36 +386,6 @@ def _path_ints(request: web.Request) -> tuple[int, int]:
         return int(request.match_info["job_id"]), int(request.match_info["attempt"])
     except ValueError:
         raise gp.Refusal("malformed", "job_id and attempt in the path must be integers") from None
-
-
-def _byte_range(header: str | None, size: int) -> tuple[int, int]:
-    """``[start, end)`` of a ``Range: bytes=A-``/``A-B``/``-N`` header (RFC 9110 section 14.1.2), or a Refusal."""
-    if header is None:
-        return 0, size
-    spec = header.removeprefix("bytes=")
-    first, sep, last = spec.partition("-")
-    if spec == header or not sep or "," in spec or not (first + last).isdigit():
-        raise gp.Refusal("range_not_satisfiable", "Range must be one bytes=A-, bytes=A-B or bytes=-N")
-    if not first:
-        start, end = max(0, size - int(last)), size
-    else:
-        start, end = int(first), size if not last else min(int(last) + 1, size)
-    if start >= size or start >= end:
-        raise gp.Refusal("range_not_satisfiable", f"the key has {size} bytes")
-    return start, end
-
-
-def write_key_file(pk: Any, folder: Path) -> Path:
-    """Save ``pk`` once under ``folder`` named by the sha256 of its file (content-addressed); returns the path."""
-    from zkprove.formats.npz_key_file import save_proving_key
-
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"incoming-{os.getpid()}.npz"
-    save_proving_key(pk, temporary)
-    digest = hashlib.sha256(temporary.read_bytes()).hexdigest()
-    final = folder / f"{digest}.npz"
-    os.replace(temporary, final)
-    return final
 
 
 def start_gateway(info: dict[str, Any], inbox: Any, circuit_ref: Any, key_file: Path, policy: str,

@@ -101,7 +101,7 @@ def body_hash(body: bytes) -> str:
 
 
 def signed_message(method: str, path_with_query: str, at: int, nonce: str, body: bytes) -> bytes:
-    """The bytes a request's signature covers (docs/gateway.md, section "Identity")."""
+    """The bytes a request's signature covers (docs/gateway.md, section "Identity and signed requests")."""
     parts = (method.upper(), path_with_query, str(at), nonce, body_hash(body))
     return DOMAIN + "\n".join(parts).encode("ascii")
 
@@ -248,7 +248,7 @@ def canonical_proof_bytes(proof: dict[str, Any]) -> bytes:
 
 
 def commitment(public_key: bytes, job_id: int, attempt: int, proof: dict[str, Any]) -> str:
-    """sha256 binding a proof to its prover, job and attempt (docs/gateway.md, section "Commit-then-reveal")."""
+    """sha256 binding a proof to its prover, job and attempt (docs/gateway.md, section "Commit, then reveal")."""
     data = (COMMIT_DOMAIN + public_key + job_id.to_bytes(8, "big") + attempt.to_bytes(4, "big")
             + canonical_proof_bytes(proof))
     return hashlib.sha256(data).hexdigest()

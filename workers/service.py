@@ -50,7 +50,8 @@ from .cluster import ProverHandle, Slot, share_keys, spawn_verifier
 from .coordinator import RayCoordinator
 from .core import CoordinatorCore
 from .faults import FaultSpec
-from .gateway import start_gateway, write_key_file
+from .gateway import start_gateway
+from .gateway_keys import write_key_file
 from .inbox import NAMESPACE, CoordinatorInbox
 from .joblog import ASSIGNABLE, TRANSITIONS, JobLog
 from .ledger import ledger_events

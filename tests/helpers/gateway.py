@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
-import sqlite3
 import threading
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ class Running:
         self.info, self.workload, self.log_path = service.info, service.workload, service.log.path
         host, port = service.gateway_address
         self.base = f"http://{host}:{port}"
+        with urllib.request.urlopen(self.base + "/v1/hello", timeout=30) as answer:
+            key = json.load(answer)["key"]
+        self.key_sha256, self.key_size = key["sha256"], key["size"]
 
     def ask(self, kind: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         """One request through the service's mailbox, answered by its loop."""
