@@ -37,9 +37,9 @@ def _identity(path: Path, create: bool) -> Identity:
         raise ValueError(str(error)) from None
 
 
-def _bar(console: Console, quiet: bool):
-    """A rich progress bar for the key download, given its size; None when not verbose or not a terminal."""
-    if quiet:
+def _bar(console: Console, shown: bool):
+    """A rich progress bar for the key download, given its size; None where it is not ``shown``."""
+    if not shown:
         return None
 
     def start(size: int):
@@ -71,14 +71,16 @@ def connect(
     fault: str = typer.Option("honest", "--fault", help=f"For experiments: one of {', '.join(FAULTS)} "
                                                         "(invalid submits a tampered proof)."),
     cache: Path = typer.Option(None, "--cache", help="Key cache folder (default: $ZKPROVE_CACHE/keys)."),
-    verbose: bool = typer.Option(False, "--verbose", help="Show the key download's progress bar."),
+    verbose: bool = typer.Option(False, "--verbose", help="Show the key download's progress bar even when the output "
+                                 "is not a terminal."),
 ) -> None:
     """Prove the gateway's jobs until stopped (Ctrl-C or SIGTERM deregisters) or --max-jobs are done."""
     parse_gateway_url(gateway)
     console = Console(highlight=False, soft_wrap=True)
     prover = ExternalProver(GatewayClient(gateway, _identity(identity, new_identity)), KeyCache(cache), stake,
                             threads or os.cpu_count() or 1, fault, max_jobs, bid, say=console.print,
-                            download_progress=_bar(console, not verbose), backoff=Backoff(budget_s=retry_s))
+                            download_progress=_bar(console, verbose or console.is_terminal),
+                            backoff=Backoff(budget_s=retry_s))
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, lambda *_: prover.stop())
     try:

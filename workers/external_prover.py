@@ -285,9 +285,6 @@ class ExternalProver:
             raise ValueError(f"witness hashes to sha256 {actual}, the assignment says {assignment['witness_sha256']}")
         return read_wtns(data)
 
-    def account(self) -> dict[str, Any]:
-        return self.client.get("/account")
-
     def _leave(self) -> None:
         if self.service is None:
             return
