@@ -47,7 +47,8 @@ class KeyHashMismatch(ValueError):
 
 
 class RangeSource(Protocol):
-    """Where the bytes come from: ``open(sha256, start)`` -> (status, chunks), status 200 (whole file) or 206 (from ``start``)."""
+    """Where the bytes come from: ``open(sha256, start)`` -> (status, chunks); status 200 is the whole file,
+    206 the bytes from ``start`` on."""
 
     def open(self, sha256: str, start: int) -> tuple[int, Iterator[bytes]]: ...
 
