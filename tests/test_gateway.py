@@ -18,7 +18,8 @@ from helpers.gateway import Prover, downloaded_key, jobs, running_service, submi
 from workers.ledger import ledger_events, statement
 from workers.policies import Auction
 
-DEADLINE_S = 8.0
+DEADLINE_S = 20.0
+"""Per attempt: long enough for a cold prove on a loaded machine; the late-commit check waits it out once."""
 STAKE = 100.0
 
 

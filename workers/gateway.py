@@ -278,7 +278,7 @@ class GatewayActor:
         if "ok" not in answer:
             self.provers.pop(caller.prover_id, None)
             reason = answer.get("refused") or answer.get("error", "refused")
-            raise gp.Refusal("already_registered" if "already registered" in reason else "malformed", reason)
+            raise gp.Refusal("already_registered" if answer.get("already_registered") else "malformed", reason)
         return web.json_response({"prover_id": caller.prover_id, "service": self.info["service"]})
 
     @staticmethod

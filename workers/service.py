@@ -147,7 +147,8 @@ class Service:
             self.log.event(time.time(), "rejected", prover=prover_id, detail=reason)
             return {"refused": reason, "stale_key": True}
         if prover_id in self.coordinator.provers:
-            return {"refused": f"prover {prover_id} is already registered with this coordinator"}
+            return {"refused": f"prover {prover_id} is already registered with this coordinator",
+                    "already_registered": True}
         threads = int(msg["threads"])
         handle = msg.get("handle")
         if handle is None:
