@@ -150,6 +150,7 @@ def test_range_edge_cases(server, client, tmp_path):
         cache.fetch("../etc/passwd", 10, client)
 
 
+@pytest.mark.slow  # a live service: Ray and the rollup's dev keys, about 40 s on two loaded cores
 def test_a_download_from_the_real_gateway_cut_midway_resumes_and_loads(tmp_path):
     with running_service(tmp_path, RoundRobin(30.0), "key-cache-test") as running:
         host, port = running.service.gateway_address
