@@ -13,7 +13,9 @@ import time
 
 import aiohttp
 import pytest
+from typer.testing import CliRunner
 
+from bench.cluster_cli import app
 from helpers.gateway import Prover, downloaded_key, jobs, running_service, submit
 from workers.ledger import ledger_events, statement
 from workers.policies import Auction
@@ -163,3 +165,10 @@ def test_prove_cycle_theft_deadline_and_byzantine_slash(service, tmp_path):
 
 async def _registered(service, n: int) -> bool:
     return sum(p["registered"] for p in service.ask("status")["provers"]) >= n
+
+
+@pytest.mark.parametrize("bad", ["nohost", "127.0.0.1:99999", ":8470", "127.0.0.1:http"])
+def test_serve_refuses_a_gateway_address_that_is_not_host_port(bad, tmp_path):
+    result = CliRunner().invoke(app, ["serve", "--gateway", bad, "--log", str(tmp_path / "log.sqlite")])
+    assert result.exit_code == 2 and "is not HOST:PORT" in result.output
+    assert not (tmp_path / "log.sqlite").exists()
