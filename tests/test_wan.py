@@ -174,7 +174,7 @@ def test_relay_cuts_a_connection_after_its_bytes():
 
 
 def test_relay_drops_a_seeded_share_of_connections():
-    spec = LinkSpec(drop_rate=0.5, drop_span_bytes=10)
+    spec = LinkSpec(drop_rate=0.5, drop_span_bytes=10, jitter_s=0.002)
 
     async def trial(seed):
         server, target = await _echo_server()
@@ -193,7 +193,9 @@ def test_relay_drops_a_seeded_share_of_connections():
 
     first, counters = asyncio.run(trial(3))
     again, _ = asyncio.run(trial(3))
+    other, _ = asyncio.run(trial(4))
     assert first == again
+    assert other != first
     assert counters.connections == 40
     assert 0 < counters.drops < 40
     assert first.count(False) == counters.drops
@@ -316,3 +318,24 @@ def test_unavailable_reason_names_what_is_missing(monkeypatch):
     monkeypatch.setattr(netns.os, "geteuid", lambda: 0)
     monkeypatch.setattr(netns.shutil, "which", lambda name: None)
     assert "iproute2" in netns.unavailable_reason()
+
+
+def test_ray_node_address_problem_is_named(monkeypatch):
+    monkeypatch.setattr(netns.socket, "gethostbyname", lambda name: "127.0.0.1")
+    assert netns.ray_node_ip_problem() is None
+    monkeypatch.setattr(netns.socket, "gethostbyname", lambda name: "10.0.0.5")
+    assert "10.0.0.5" in netns.ray_node_ip_problem()
+
+
+@pytest.mark.slow
+@needs_netns
+def test_ray_starts_inside_a_namespace_with_only_loopback():
+    script = ("import os, ray\n"
+              "from workers.cluster import connect\n"
+              "connect(num_cpus=1)\n"
+              "print(ray.get(ray.remote(lambda: os.getpid()).remote()) > 0, ray.util.get_node_ip_address())\n"
+              "ray.shutdown()\n")
+    with Namespace() as ns:
+        out = ns.run([sys.executable, "-c", script], timeout_s=180,
+                     env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}).stdout
+    assert out.split()[-2:] == ["True", netns.RAY_NODE_IP]

@@ -81,7 +81,8 @@ class Relay:
         self.lifetime_s, self.max_bytes, self.burst_bytes = lifetime_s, max_bytes, burst_bytes
         self.counters = Counters()
         self.closed_reason = ""
-        self._random = random.Random(seed)
+        self._drops = random.Random(f"{seed}-drops")
+        self._jitter = random.Random(f"{seed}-jitter")
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._deadline: asyncio.TimerHandle | None = None
@@ -111,12 +112,13 @@ class Relay:
             writer.transport.abort()
 
     def _budget(self) -> int | None:
-        """The bytes this connection may carry before it is cut (None: no cut), drawn in accept order."""
+        """The bytes this connection may carry before it is cut (None: no cut), drawn in accept order
+        from a generator of its own, so the drops a seed gives do not depend on the traffic's timing."""
         budgets = []
         if self.spec.drop_after_bytes is not None:
             budgets.append(self.spec.drop_after_bytes)
-        if self.spec.drop_rate and self._random.random() < self.spec.drop_rate:
-            budgets.append(self._random.randint(1, self.spec.drop_span_bytes))
+        if self.spec.drop_rate and self._drops.random() < self.spec.drop_rate:
+            budgets.append(self._drops.randint(1, self.spec.drop_span_bytes))
         return min(budgets) if budgets else None
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -173,7 +175,7 @@ class _Connection:
                 data = await reader.read(CHUNK)
                 if not data:
                     break
-                due = time.monotonic() + spec.delay_s + self.relay._random.uniform(0.0, spec.jitter_s)
+                due = time.monotonic() + spec.delay_s + self.relay._jitter.uniform(0.0, spec.jitter_s)
                 last_release = max(last_release, due)
                 await queue.put((last_release, data))
         except (ConnectionError, OSError):
