@@ -8,9 +8,9 @@ bytes come from :class:`KeyServer`, which answers that one endpoint of the
 gateway protocol (docs/wan.md says why: the key download is plain HTTP range
 serving, and the gateway's signature check is not what a 10 Mbit/s link waits on).
 
-Each figure stands beside its floor: ``size * 8 / rate + RTT`` (the bytes at
-the link's rate, plus one round trip for the request), so the ratio says how
-close the client and relay come to the link.
+Each figure stands beside its floor: one round trip for the request, then the
+bytes beyond the relay's token bucket (full at the start) at the link's rate,
+so the ratio says how close the client and relay come to the link.
 """
 
 from __future__ import annotations
@@ -86,11 +86,13 @@ class KeyServer:
 
 @dataclass(frozen=True)
 class Fetch:
-    """One timed download: seconds, the connections it took (1 + resumes) and what crossed the relay."""
+    """One timed download: seconds, the connections it took (1 + resumes), what crossed the relay, and the
+    depth of the relay's token bucket."""
 
     seconds: float
     connections: int
     counters: dict
+    burst_bytes: int
 
 
 def fetch_through(spec: LinkSpec, server: KeyServer, listen_host: str, lifetime_s: float) -> Fetch:
@@ -113,13 +115,14 @@ def fetch_through(spec: LinkSpec, server: KeyServer, listen_host: str, lifetime_
         seconds = time.perf_counter() - start
         if file_sha256(path) != server.sha256:
             raise RuntimeError("the cached key does not hash to the key served")
-        return Fetch(seconds, connections, relays.counters(relay))
+        return Fetch(seconds, connections, relays.counters(relay), relay.burst_bytes)
 
 
-def floor_s(spec: LinkSpec, size: int) -> float:
-    """The least a download of ``size`` bytes can take on ``spec``: one round trip, then the bytes at the rate."""
+def floor_s(spec: LinkSpec, size: int, burst_bytes: int) -> float:
+    """The least a download of ``size`` bytes can take on ``spec``: one round trip, then what the bucket
+    (``burst_bytes`` deep, full at the start) does not hold, at the rate."""
     rate = spec.bytes_per_s
-    return spec.rtt_s + (size / rate if rate else 0.0)
+    return spec.rtt_s + (max(0, size - burst_bytes) / rate if rate else 0.0)
 
 
 def key_fetch_rows(key_path: Path, links: dict[str, LinkSpec], listen_host: str = "127.0.0.10",
@@ -131,6 +134,6 @@ def key_fetch_rows(key_path: Path, links: dict[str, LinkSpec], listen_host: str 
             fetch = fetch_through(spec, server, listen_host, lifetime_s)
             counted = fetch.counters["bytes_down"]
             rows.append(Row(f"key fetch, {name}: {fetch.connections} connection(s), {counted:,} B down the link",
-                            server.size, fetch.seconds, "s", "bytes at the link rate + 1 RTT",
-                            floor_s(spec, server.size), seconds=fetch.seconds))
+                            server.size, fetch.seconds, "s", "floor: 1 RTT + bytes past the bucket at the rate",
+                            floor_s(spec, server.size, fetch.burst_bytes), seconds=fetch.seconds))
     return rows
