@@ -339,3 +339,26 @@ def test_ray_starts_inside_a_namespace_with_only_loopback():
         out = ns.run([sys.executable, "-c", script], timeout_s=180,
                      env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}).stdout
     assert out.split()[-2:] == ["True", netns.RAY_NODE_IP]
+
+
+def test_relay_counts_a_connection_its_target_refuses():
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as placeholder:
+        dead_target = placeholder.getsockname()[:2]
+
+    async def main():
+        relay = Relay(LinkSpec(), dead_target)
+        address = await relay.start()
+        reader, writer = await asyncio.open_connection(*address)
+        try:
+            got = await reader.read()
+        except ConnectionError:
+            got = b""
+        writer.close()
+        relay.close()
+        return got, relay.counters
+
+    got, counters = asyncio.run(main())
+    assert got == b""
+    assert counters.refused == 1 and counters.connections == 0 and counters.bytes_up == 0
