@@ -239,9 +239,13 @@ def test_relay_thread_serves_synchronous_callers():
         peer, _ = listener.accept()
         client.sendall(b"hello")
         assert peer.recv(5) == b"hello"
+        assert relays.counters(relay)["bytes_up"] == 5
+        assert relays.counters(relay)["open"] == 1
+        relays.stop()
+        assert relay.closed_reason == "stopped" and relay.counters.open == 0
+        assert peer.recv(5) == b""
         client.close()
         peer.close()
-        assert relays.counters(relay)["bytes_up"] == 5
 
 
 def test_link_specs_refuse_bad_values_and_name_profiles():

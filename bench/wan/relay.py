@@ -85,6 +85,7 @@ class Relay:
         self._jitter = random.Random(f"{seed}-jitter")
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task] = set()
         self._deadline: asyncio.TimerHandle | None = None
 
     @property
@@ -111,6 +112,11 @@ class Relay:
         for writer in list(self._writers):
             writer.transport.abort()
 
+    async def aclose(self, reason: str = "closed") -> None:
+        """:meth:`close`, then wait until every connection's handler has ended (none is left to be cancelled)."""
+        self.close(reason)
+        await asyncio.gather(*self._handlers, return_exceptions=True)
+
     def _budget(self) -> int | None:
         """The bytes this connection may carry before it is cut (None: no cut), drawn in accept order
         from a generator of its own, so the drops a seed gives do not depend on the traffic's timing."""
@@ -134,6 +140,8 @@ class Relay:
             return
         self.counters.connections += 1
         self.counters.open += 1
+        handler = asyncio.current_task()
+        self._handlers.add(handler)
         self._writers.update((writer, up_writer))
         connection = _Connection(self, self._budget(), (writer, up_writer))
         try:
@@ -142,6 +150,7 @@ class Relay:
         finally:
             self.counters.open -= 1
             self._writers.difference_update((writer, up_writer))
+            self._handlers.discard(handler)
             for w in (writer, up_writer):
                 if connection.cut:
                     w.transport.abort()
@@ -247,13 +256,17 @@ class RelayThread:
         return asyncio.run_coroutine_threadsafe(_copy(relay), self.loop).result(timeout=10)
 
     def stop(self) -> None:
+        """Close every relay and its connections, then end the loop and its thread (idempotent)."""
         if not self._thread.is_alive():
             return
-        for relay in self.relays:
-            self.loop.call_soon_threadsafe(relay.close, "stopped")
+        asyncio.run_coroutine_threadsafe(_close_all(self.relays), self.loop).result(timeout=30)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)
 
 
 async def _copy(relay: Relay) -> dict:
     return relay.counters.as_dict()
+
+
+async def _close_all(relays: list[Relay]) -> None:
+    await asyncio.gather(*(relay.aclose("stopped") for relay in relays))
