@@ -70,6 +70,8 @@ def serve(
     pk_path: Path = typer.Option(None, "--pk", help="Prove under this key (.zkey or .npz) instead of dev keys."),
     r1cs: Path = typer.Option(None, "--r1cs", help="Prove this .r1cs circuit's jobs instead of the rollup's."),
     warmup: Path = typer.Option(None, "--warmup", help="With --r1cs: a .wtns the provers warm up on."),
+    gateway: str = typer.Option(None, "--gateway", help="Also serve external provers over signed HTTP at "
+                                "HOST:PORT (docs/gateway.md); off by default."),
     verbose: bool = typer.Option(False, "--verbose", help="Show Ray's own output here instead of in ray.log."),
 ) -> None:
     """Run a coordinator that provers join and jobs are submitted to, until Ctrl-C.
@@ -85,6 +87,7 @@ def serve(
         config = PolicyConfig(policy, redundancy=redundancy)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--policy") from None
+    bind = _host_port(gateway) if gateway else None
     log.parent.mkdir(parents=True, exist_ok=True)
     workload = _workload(batch_size, depth, accounts, seed, pk_path, r1cs, warmup)  # bad files fail before Ray
     reference_s = warm_reference(workload)
@@ -92,11 +95,17 @@ def serve(
     deadline_s = deadline or deadline_rule(expected_prove_s(reference_s, actors=cores, cores=cores))
     with ray_output_to(log.with_suffix(".ray.log"), verbose) as console:
         console.print(connect(address))
-        service = Service(workload, log, config.make(deadline_s, seed), name)
+        try:
+            service = Service(workload, log, config.make(deadline_s, seed), name, gateway=bind)
+        except ValueError as error:
+            console.print(f"error: {error}")
+            raise typer.Exit(2) from None
         here = ray.get_runtime_context().gcs_address
         console.print(f"coordinator {name!r} serves {workload.circuit.name} "
                       f"({workload.circuit.n_constraints:,} constraints, key {service.key[:16]}), policy {policy}, "
                       f"{deadline_s:.1f} s per attempt; job log {log}")
+        if service.gateway_address:
+            console.print("external provers connect to http://{}:{}/v1".format(*service.gateway_address))
         console.print(f"provers join with:  zkprove cluster prover --address {here}\n"
                       f"jobs are sent with: zkprove cluster submit --address {here} FILE")
 
@@ -121,6 +130,14 @@ def serve(
         service.coordinator.on_progress = _every(SERVE_POLL_S, progress)
         ended = service.serve()
         console.print(f"coordinator {ended}")
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` for ``--gateway``, or a BadParameter naming what is wrong."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise typer.BadParameter(f"{text!r} is not HOST:PORT (e.g. 0.0.0.0:8470)", param_hint="--gateway")
+    return host, int(port)
 
 
 def _every(seconds: float, action):

@@ -114,9 +114,12 @@ def test_replay_refused_within_window_and_store_bounded():
     nonces.sweep(later)
     assert len(nonces) == 0
     small = gp.NonceStore(per_key=3)
-    for i in range(5):
-        small.add(me.public_key, f"{i:032x}", NOW)
-    assert len(small) == 3 and not small.seen(me.public_key, f"{0:032x}", NOW)
+    for _ in range(3):
+        assert isinstance(check(signed(me), nonces=small), gp.Caller)
+    assert check(signed(me), nonces=small).code == "rate_limited"
+    assert isinstance(check(signed(other), nonces=small), gp.Caller)
+    assert isinstance(check(signed(me, at=later), nonces=small, now=later), gp.Caller)
+    assert len(small) == 2
 
 
 def test_forged_request_does_not_burn_the_nonce():

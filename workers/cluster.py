@@ -105,6 +105,10 @@ class ProverHandle:
     stake: float
     slot: Slot
 
+    def stop(self) -> None:
+        """Stop the prover's actor (a silent one never returns on its own)."""
+        ray.kill(self.actor, no_restart=True)
+
 
 def spawn_prover(prover_id: str, slot: Slot, shared: tuple[ray.ObjectRef, ray.ObjectRef], warmup: dict,
                  fault: FaultSpec, stake: float, max_restarts: int = 2) -> ProverHandle:

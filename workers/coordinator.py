@@ -62,11 +62,11 @@ class RayCoordinator:
         self.probes[handle.actor.capacity.remote()] = handle.prover_id
 
     def leave(self, prover_id: str, reason: str = "deregistered") -> None:
-        """A prover leaves; its job (if any) is reassigned. The actor is stopped."""
+        """A prover leaves; its job (if any) is reassigned. It is stopped (:meth:`ProverHandle.stop`)."""
         handle = self.provers.pop(prover_id, None)
         self.core.prover_left(prover_id, reason)
         if handle is not None:
-            ray.kill(handle.actor, no_restart=True)
+            handle.stop()
 
     def await_provers(self, timeout_s: float) -> None:
         """Wait until every prover that asked to join has registered (or died trying)."""
@@ -79,7 +79,7 @@ class RayCoordinator:
     def shutdown(self) -> None:
         """Stop every prover actor (silent ones never return on their own)."""
         for prover_id in list(self.provers):
-            ray.kill(self.provers.pop(prover_id).actor, no_restart=True)
+            self.provers.pop(prover_id).stop()
 
     # the loop -------------------------------------------------------------
 
@@ -162,7 +162,7 @@ class RayCoordinator:
     def _dispatch(self) -> None:
         for d in self.core.assign():
             handle = self.provers[d.prover_id]
-            ref = handle.actor.prove.remote(ProveRequest(d.job.job_id, d.attempt, d.job.payload))
+            ref = handle.actor.prove.remote(ProveRequest(d.job.job_id, d.attempt, d.job.payload, d.deadline))
             self.calls[ref] = _Call(d.job.job_id, d.attempt, d.prover_id, d.job.public_inputs)
 
     def _handle(self, ref: ray.ObjectRef) -> None:

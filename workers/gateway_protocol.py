@@ -42,7 +42,7 @@ CLOCK_WINDOW_S = 30
 """A signed request's time may differ from the server's clock by this much."""
 LONG_POLL_MAX_S = 30.0
 NONCES_PER_KEY = 4096
-"""Nonces remembered per key within the window; a key that sends more is rate limited first."""
+"""Nonces remembered per key within the window; a key that would need more is refused (``rate_limited``)."""
 RATE_PER_S = 50.0
 RATE_BURST = 100
 MAX_CONNECTIONS = 256
@@ -117,7 +117,11 @@ def sign_headers(identity: Identity, method: str, path_with_query: str, body: by
 
 
 class NonceStore:
-    """Nonces seen per key within the clock window: bounded in time (entries expire) and in count per key."""
+    """Nonces seen per key within the clock window: bounded in time (entries expire) and in count per key.
+
+    A key whose store is full is refused rather than made to forget a nonce
+    still in the window, which would let that nonce be replayed.
+    """
 
     def __init__(self, window_s: float = CLOCK_WINDOW_S, per_key: int = NONCES_PER_KEY):
         self.window_s = 2 * window_s  # a time may be window_s either side of the clock
@@ -133,11 +137,11 @@ class NonceStore:
     def seen(self, key: bytes, nonce: str, now: float) -> bool:
         return nonce in self._expire(key, now)
 
+    def full(self, key: bytes, now: float) -> bool:
+        return len(self._expire(key, now)) >= self.per_key
+
     def add(self, key: bytes, nonce: str, now: float) -> None:
-        seen = self._expire(key, now)
-        seen[nonce] = now
-        while len(seen) > self.per_key:
-            seen.popitem(last=False)
+        self._expire(key, now)[nonce] = now
 
     def sweep(self, now: float) -> None:
         """Forget keys with no nonce left in the window."""
@@ -184,6 +188,9 @@ def check_headers(headers: Mapping[str, str], method: str, path_with_query: str,
                                              f"the server's clock ({int(now)})")
         if nonces.seen(key, nonce, now):
             raise Refusal("replayed_nonce", "this nonce was already used by this key")
+        if nonces.full(key, now):
+            raise Refusal("rate_limited", f"more than {nonces.per_key} requests from this key within "
+                                          f"{2 * CLOCK_WINDOW_S} s")
         if not verify(key, signed_message(method, path_with_query, at, nonce, body), signature):
             raise Refusal("bad_signature", "the signature does not match the key and the request")
     except Refusal as refusal:

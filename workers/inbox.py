@@ -28,7 +28,7 @@ NAMESPACE = "zkprove"
 DEFAULT_NAME = "zkprove-coordinator"
 REQUEST_TIMEOUT_S = 60.0
 """A request the service loop has not answered in this time comes back as an error."""
-KINDS = ("register", "registered", "deregister", "submit", "status")
+KINDS = ("register", "registered", "deregister", "submit", "status", "bid", "open_jobs", "account")
 
 
 class CoordinatorInbox:

@@ -18,11 +18,12 @@ UNSATISFIABLE = "unsatisfiable"
 
 @dataclass(frozen=True)
 class ProveRequest:
-    """Coordinator -> prover: prove attempt ``attempt`` of job ``job_id`` from the witness inputs."""
+    """Coordinator -> prover: prove attempt ``attempt`` of job ``job_id`` from the witness inputs, by ``deadline``."""
 
     job_id: int
     attempt: int
     inputs: dict[str, Any]
+    deadline: float = float("inf")
 
 
 @dataclass(frozen=True)

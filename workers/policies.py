@@ -169,8 +169,14 @@ class Auction(Policy):
         self.won: dict[tuple[int, str], float] = {}
         """(job, prover) -> the bid of a valid proof, paid when the job finalizes."""
 
+    def ask(self, prover_id: str, price_per_tx: float) -> None:
+        """Set a prover's standing ask per transaction (an external prover's bid), instead of a seeded price."""
+        if not price_per_tx > 0:
+            raise ValueError(f"an ask must be a positive price per transaction, not {price_per_tx!r}")
+        self.prices[prover_id] = float(price_per_tx)
+
     def bid(self, prover: ProverView, job: JobView) -> float:
-        """The prover's asking price for the job (lower wins)."""
+        """The prover's asking price for the job (lower wins): its standing ask, else a seeded price."""
         price = self.prices.setdefault(prover.prover_id, self.rng.uniform(0.5, 1.5))
         return price * max(job.size, 1) / max(prover.capacity, 1e-9)
 

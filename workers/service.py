@@ -38,6 +38,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import ray
@@ -49,8 +50,10 @@ from .cluster import ProverHandle, Slot, share_keys, spawn_verifier
 from .coordinator import RayCoordinator
 from .core import CoordinatorCore
 from .faults import FaultSpec
+from .gateway import start_gateway, write_key_file
 from .inbox import NAMESPACE, CoordinatorInbox
 from .joblog import ASSIGNABLE, TRANSITIONS, JobLog
+from .ledger import ledger_events
 from .metrics import measure
 from .policies import Policy
 from .workload import job_from_spec, unsatisfied
@@ -82,7 +85,8 @@ def start_inbox(name: str, info: dict[str, Any], shared: list) -> Any:
 class Service:
     """One coordinator service over ``workload``'s circuit and keys and the job log at ``log_path``."""
 
-    def __init__(self, workload: Any, log_path: str | PathLike, policy: Policy, name: str):
+    def __init__(self, workload: Any, log_path: str | PathLike, policy: Policy, name: str,
+                 gateway: tuple[str, int] | None = None, **gateway_limits: float):
         self.workload, self.name = workload, name
         self.log = JobLog(log_path)
         self.core = CoordinatorCore(self.log, policy, time.time, workload.genesis_link,
@@ -93,6 +97,11 @@ class Service:
         self.shared = share_keys(workload.pk, workload.circuit)
         self.coordinator = RayCoordinator(self.core, spawn_verifier(workload.vk))
         self.inbox = start_inbox(name, self.info, list(self.shared))
+        self.gateway, self.gateway_address = None, None
+        if gateway is not None:
+            key_file = write_key_file(workload.pk, Path(log_path).parent / "gateway-keys")
+            self.gateway, self.gateway_address = start_gateway(
+                self.info, self.inbox, self.shared[1], key_file, policy.name, *gateway, **gateway_limits)
         self.flags = StopFlags()
         self.stalled: str | None = None
         self._stall_checked = 0.0
@@ -114,7 +123,9 @@ class Service:
         """Close open attempts as lost and stop this service's own actors (never the provers)."""
         self.core.close_open_attempts(f"the coordinator {why}")
         self.log.event(time.time(), "service_ended", detail=why)
-        for actor in (self.inbox, self.coordinator.verifier):
+        for actor in (self.inbox, self.coordinator.verifier, self.gateway):
+            if actor is None:
+                continue
             ray.kill(actor, no_restart=True)
         self.log.close()
 
@@ -137,9 +148,12 @@ class Service:
         if prover_id in self.coordinator.provers:
             return {"refused": f"prover {prover_id} is already registered with this coordinator"}
         threads = int(msg["threads"])
-        fault = FaultSpec(**msg.get("fault", {}))
-        slot = Slot(str(msg.get("node", "")), float(threads), threads)
-        self.coordinator.join(ProverHandle(prover_id, msg["actor"], fault, float(msg["stake"]), slot))
+        handle = msg.get("handle")
+        if handle is None:
+            fault = FaultSpec(**msg.get("fault", {}))
+            slot = Slot(str(msg.get("node", "")), float(threads), threads)
+            handle = ProverHandle(prover_id, msg["actor"], fault, float(msg["stake"]), slot)
+        self.coordinator.join(handle)
         return {"ok": True, "service": self.info["service"]}
 
     def _registered(self, msg: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +192,26 @@ class Service:
                 return why
         return self.core.submit(job)
 
+    def _bid(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """An external prover's standing ask (the auction policy only)."""
+        ask = getattr(self.core.policy, "ask", None)
+        if ask is None:
+            return {"error": f"the {self.core.policy.name} policy takes no bids"}
+        ask(str(msg["prover_id"]), float(msg["price_per_tx"]))
+        return {"ok": True}
+
+    def _open_jobs(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"open": [{"job_id": j.job_id, "size": j.size, "state": j.state} for j in self.log.jobs(*ASSIGNABLE)]}
+
+    def _account(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """A prover's balance, its ledger events and its attempts, from the job log."""
+        prover_id = str(msg["prover_id"])
+        events = [{"at": at, "kind": kind, "job_id": job_id, "detail": detail, "amount": amount}
+                  for at, kind, job_id, prover, detail, amount in ledger_events(self.log) if prover == prover_id]
+        attempts = [{"job_id": a.job_id, "attempt": a.attempt, "outcome": None if a.outcome is None else str(a.outcome), "reason": a.reason}
+                    for a in self.log.attempts() if a.prover == prover_id]
+        return {"balance": self.core.balance(prover_id), "events": events, "attempts": attempts}
+
     def _status(self, _: dict[str, Any]) -> dict[str, Any]:
         return self.status()
 
@@ -204,7 +238,19 @@ class Service:
             },
             "stalled": self.stalled,
             "metrics": measure(self.log).as_dict(),
+            "gateway": self._gateway_status(),
         }
+
+    def _gateway_status(self) -> dict[str, Any] | None:
+        """The gateway's address and its refusals by code (None without a gateway)."""
+        if self.gateway is None:
+            return None
+        host, port = self.gateway_address
+        try:
+            counters = ray.get(self.gateway.counters.remote(), timeout=5.0)
+        except (ray.exceptions.RayError, ray.exceptions.GetTimeoutError) as error:
+            counters = {"error": f"the gateway did not answer: {type(error).__name__}"}
+        return {"address": f"{host}:{port}", **counters}
 
     def _watch_stall(self) -> None:
         now = time.monotonic()

@@ -1,0 +1,164 @@
+"""The prover gateway against a live service: registration, the prove cycle, theft, deadlines, slashing, key ranges.
+
+One service per module (TransferBatch(1, 4), the auction policy) with its
+gateway on a loopback port; external provers are played with
+:class:`helpers.gateway.Prover` and ``zkprove.groth16.prove``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+
+import aiohttp
+import pytest
+
+from helpers.gateway import Prover, downloaded_key, jobs, running_service, submit
+from workers.ledger import ledger_events, statement
+from workers.policies import Auction
+
+DEADLINE_S = 8.0
+STAKE = 100.0
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("gateway")
+    with running_service(tmp, Auction(DEADLINE_S, min_stake=10.0, collateral=40.0, slash_fraction=0.5),
+                         "gw-test") as running:
+        yield running
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def until(predicate, what: str, timeout_s: float = 120.0):
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        value = await predicate()
+        if value:
+            return value
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_hello_key_ranges_and_registration(service, tmp_path):
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            base = service.base
+            async with session.get(base + "/v1/hello") as response:
+                hello = await response.json()
+            key = hello["key"]
+            assert hello["service"] == service.info["service"] and hello["policy"] == "auction"
+            me = Prover(session, base)
+            status, whole = await me.call("GET", f"/v1/key/{key['sha256']}")
+            assert status == 200 and len(whole) == key["size"] and hashlib.sha256(whole).hexdigest() == key["sha256"]
+            status, head = await me.call("GET", f"/v1/key/{key['sha256']}", headers={"Range": "bytes=0-99"})
+            assert status == 206 and head == whole[:100]
+            status, rest = await me.call("GET", f"/v1/key/{key['sha256']}", headers={"Range": "bytes=100-"})
+            assert status == 206 and head + rest == whole
+            status, answer = await me.call("GET", f"/v1/key/{key['sha256']}",
+                                           headers={"Range": f"bytes={key['size']}-"})
+            assert status == 416 and answer["code"] == "range_not_satisfiable"
+            status, answer = await me.call("GET", "/v1/key/" + "0" * 64)
+            assert status == 409 and answer["code"] == "wrong_key"
+            assert downloaded_key(whole, tmp_path).n_public == service.workload.pk.n_public
+
+            status, answer = await me.register("ab" * 32)
+            assert answer["code"] == "wrong_key"
+            status, answer = await me.call("GET", "/v1/work?wait=0")
+            assert status == 403 and answer["code"] == "not_registered"
+            status, answer = await me.register(key["sha256"], stake=STAKE)
+            assert status == 200 and answer["prover_id"] == me.identity.prover_id
+            status, answer = await me.register(key["sha256"])
+            assert status == 409 and answer["code"] == "already_registered"
+
+            async def deposited():
+                status, account = await me.call("GET", "/v1/account")
+                return account if account["balance"] == STAKE else None
+            account = await until(deposited, "the stake in the ledger")
+            assert [e["kind"] for e in account["events"]] == ["deposit"] and account["registered"]
+            assert (await me.call("POST", "/v1/deregister", {}))[0] == 200
+            status, account = await me.call("GET", "/v1/account")
+            assert not account["registered"] and account["balance"] == STAKE
+    run(scenario())
+
+
+def test_prove_cycle_theft_deadline_and_byzantine_slash(service, tmp_path):
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            base = service.base
+            async with session.get(base + "/v1/hello") as response:
+                sha = (await response.json())["key"]["sha256"]
+            honest, byzantine = Prover(session, base), Prover(session, base)
+            status, raw = await honest.call("GET", f"/v1/key/{sha}")
+            pk = downloaded_key(raw, tmp_path)
+            for prover, price in ((honest, 0.9), (byzantine, 0.1)):
+                assert (await prover.register(sha, stake=STAKE))[0] == 200
+                assert (await prover.call("POST", "/v1/bid", {"price_per_tx": price}))[0] == 200
+            assert (await honest.call("POST", "/v1/bid", {"price_per_tx": -1}))[1]["code"] == "malformed"
+            await until(lambda: _registered(service, 2), "both provers registered")
+            assert submit(service, jobs(2)) == [None, None]
+
+            # the cheaper byzantine prover wins job 0; its proof is tampered but committed to honestly
+            (cheat,) = await byzantine.work()
+            (fair,) = await honest.work()
+            assert cheat["job_id"] == 0 and fair["job_id"] == 1
+            status, answer = await honest.call("GET", f"/v1/witness/{cheat['job_id']}/{cheat['attempt']}")
+            assert status == 403 and answer["code"] == "not_assigned"
+            good = await byzantine.prove(pk, cheat)
+            forged = dict(good, a=[good["a"][0], (good["a"][1] + 1)])
+            committed, revealed = await byzantine.commit_reveal(cheat, forged)
+            assert committed[0] == 200 and revealed == (200, {"accepted": True})
+
+            # the honest prover proves job 1; it cannot reveal for job 0 (not its attempt)
+            proof = await honest.prove(pk, fair)
+            status, answer = await honest.call("POST", "/v1/reveal", {"job_id": cheat["job_id"],
+                                               "attempt": cheat["attempt"], "proof": proof, "prove_s": 1.0})
+            assert status == 403 and answer["code"] == "not_assigned"
+            status, answer = await honest.call("POST", "/v1/reveal", {"job_id": fair["job_id"],
+                                               "attempt": fair["attempt"], "proof": proof, "prove_s": 1.0})
+            assert answer["code"] == "no_commitment"
+            committed, revealed = await honest.commit_reveal(fair, proof)
+            assert revealed == (200, {"accepted": True})
+            # job 0 comes back to the honest prover (the byzantine one failed it)
+            (again,) = await honest.work()
+            assert again["job_id"] == 0
+            committed, revealed = await honest.commit_reveal(again, await honest.prove(pk, again))
+            assert revealed == (200, {"accepted": True})
+
+            async def both_final():
+                return service.ask("status")["finality"]["finalized"] == 2
+            await until(both_final, "both jobs finalized")
+
+            # a late commit is refused once the attempt's deadline has passed
+            assert submit(service, jobs(3)[2:]) == [None]
+            (late,) = await byzantine.work()
+            await asyncio.sleep(max(0.0, late["deadline"] - time.time()) + 0.5)
+            status, answer = await byzantine.call("POST", "/v1/commit", {"job_id": late["job_id"],
+                                                  "attempt": late["attempt"], "commitment": "0" * 64})
+            assert status == 409 and answer["code"] == "past_deadline"
+            assert (await byzantine.call("POST", "/v1/fail", {"job_id": late["job_id"], "attempt": late["attempt"],
+                                                              "error": "too late"}))[0] == 200
+            return honest.identity.prover_id, byzantine.identity.prover_id
+    honest_id, byzantine_id = run(scenario())
+
+    log = service.log()
+    accounts = statement(ledger_events(log))
+    log.close()
+    slash = 40.0 * 0.5
+    assert accounts[byzantine_id].slashes == 2 * slash  # the invalid proof, then the missed deadline
+    assert accounts[byzantine_id].rewards == 0.0
+    assert accounts[honest_id].rewards > 0 and accounts[honest_id].slashes == 0.0
+    for prover_id in (honest_id, byzantine_id):
+        assert service.ask("account", {"prover_id": prover_id})["balance"] == accounts[prover_id].balance
+        a = accounts[prover_id]
+        assert a.balance == a.deposits - a.slashes + a.rewards and a.deposits == STAKE
+    counted = service.ask("status")["gateway"]["rejections"]
+    assert counted["past_deadline"] >= 1 and counted["not_assigned"] >= 2 and counted["no_commitment"] >= 1
+
+
+async def _registered(service, n: int) -> bool:
+    return sum(p["registered"] for p in service.ask("status")["provers"]) >= n
