@@ -77,6 +77,33 @@ def test_relay_adds_at_least_the_delay_each_way():
     assert counters.bytes_up == counters.bytes_down == sum(len(b"ping %d" % i) for i in range(5))
 
 
+def test_a_new_connection_pays_the_handshake_round_trip():
+    spec = LinkSpec(delay_s=0.04)
+
+    async def main():
+        server, target = await _echo_server()
+        relay = Relay(spec, target)
+        address = await relay.start()
+        start = time.monotonic()
+        reader, writer = await asyncio.open_connection(*address)
+        writer.write(b"first")
+        first = await reader.readexactly(5)
+        first_s = time.monotonic() - start
+        start = time.monotonic()
+        writer.write(b"again")
+        again = await reader.readexactly(5)
+        again_s = time.monotonic() - start
+        writer.close()
+        await relay.aclose()
+        server.close()
+        return first, first_s, again, again_s
+
+    first, first_s, again, again_s = asyncio.run(main())
+    assert (first, again) == (b"first", b"again")
+    assert first_s >= 2 * spec.rtt_s
+    assert again_s >= spec.rtt_s
+
+
 def test_relay_keeps_every_byte_in_order_under_jitter():
     payload = os.urandom(3 << 20)
     spec = LinkSpec(delay_s=0.002, jitter_s=0.02)
@@ -130,6 +157,37 @@ def test_relay_caps_the_rate_at_the_bucket():
     assert answer.endswith(f" {len(payload)}")
     assert len(payload) <= burst + spec.bytes_per_s * elapsed + len(answer)
     assert elapsed >= (len(payload) - burst) / spec.bytes_per_s
+
+
+def test_connections_of_one_link_share_its_cap():
+    spec = LinkSpec(mbit_s=16.0)
+    burst = 16 * 1024
+    payload = os.urandom(512 * 1024)
+
+    async def send(address):
+        reader, writer = await asyncio.open_connection(*address)
+        writer.write(payload)
+        await writer.drain()
+        writer.write_eof()
+        answer = await reader.read()
+        writer.close()
+        return answer.decode()
+
+    async def main():
+        server, target = await _sink_server()
+        relay = Relay(spec, target, burst_bytes=burst)
+        address = await relay.start()
+        start = time.monotonic()
+        answers = await asyncio.gather(send(address), send(address))
+        elapsed = time.monotonic() - start
+        await relay.aclose()
+        server.close()
+        return answers, elapsed, relay.counters
+
+    answers, elapsed, counters = asyncio.run(main())
+    assert all(a.endswith(f" {len(payload)}") for a in answers)
+    assert counters.connections == 2 and counters.bytes_up == 2 * len(payload)
+    assert elapsed >= (2 * len(payload) - burst) / spec.bytes_per_s
 
 
 def test_token_bucket_spends_and_refills():

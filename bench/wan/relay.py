@@ -6,8 +6,13 @@ by a :class:`~bench.wan.link.LinkSpec`:
 
 - each chunk read is released after the one-way delay plus its jitter, and
   never before the chunk read ahead of it (bytes keep their order);
-- a token bucket per direction caps the rate: by any time t after the first
-  byte, at most ``burst + rate * t`` bytes have been written; it is spent in
+- a new connection's first bytes towards the target leave no earlier than
+  three one-way delays after it was accepted: the relay accepts at once, so
+  the RTT of the SYN/SYN-ACK a real link charges before the client can send
+  is added here (RFC 9293, section 3.5);
+- a token bucket per direction of the link (shared by all its connections)
+  caps the rate: by any time t after the relay started, at most
+  ``burst + rate * t`` bytes have crossed in that direction; it is spent in
   quarters of the burst so that a late wake-up of the event loop is not lost
   to a full bucket (with whole-burst pieces 100 Mbit/s came out at 52);
 - a connection picked for a drop is aborted (both sockets reset) once it has
@@ -86,6 +91,8 @@ class Relay:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task] = set()
+        rate = spec.bytes_per_s
+        self.buckets = {} if rate is None else {d: TokenBucket(rate, burst_bytes) for d in ("bytes_up", "bytes_down")}
         self._deadline: asyncio.TimerHandle | None = None
 
     @property
@@ -128,6 +135,7 @@ class Relay:
         return min(budgets) if budgets else None
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted = time.monotonic()
         if self.closed_reason:
             self.counters.refused += 1
             writer.transport.abort()
@@ -144,9 +152,10 @@ class Relay:
         self._handlers.add(handler)
         self._writers.update((writer, up_writer))
         connection = _Connection(self, self._budget(), (writer, up_writer))
+        first_byte_at = accepted + 3 * self.spec.delay_s
         try:
-            await asyncio.gather(connection.pipe(reader, up_writer, "bytes_up"),
-                                 connection.pipe(up_reader, writer, "bytes_down"))
+            await asyncio.gather(connection.pipe(reader, up_writer, "bytes_up", first_byte_at),
+                                 connection.pipe(up_reader, writer, "bytes_down", 0.0))
         finally:
             self.counters.open -= 1
             self._writers.difference_update((writer, up_writer))
@@ -173,12 +182,13 @@ class _Connection:
         for w in self.writers:
             w.transport.abort()
 
-    async def pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, counter: str) -> None:
+    async def pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, counter: str,
+                   not_before: float) -> None:
         """Read, stamp each chunk with its release time, and let :meth:`_send` write it when due."""
         spec = self.relay.spec
         queue: asyncio.Queue = asyncio.Queue(QUEUE_CHUNKS)
         sender = asyncio.ensure_future(self._send(queue, writer, counter))
-        last_release = 0.0
+        last_release = not_before
         try:
             while not self.cut:
                 data = await reader.read(CHUNK)
@@ -194,8 +204,7 @@ class _Connection:
 
     async def _send(self, queue: asyncio.Queue, writer: asyncio.StreamWriter, counter: str) -> None:
         relay = self.relay
-        rate = relay.spec.bytes_per_s
-        bucket = TokenBucket(rate, relay.burst_bytes) if rate is not None else None
+        bucket = relay.buckets.get(counter)
         try:
             while (item := await queue.get()) is not None:
                 due, data = item
