@@ -105,7 +105,8 @@ def dsl(
 def wan(
     quick: bool = typer.Option(False, "--quick", help="The smaller key: a few minutes, not the full measurement."),
     pk: Path = typer.Option(None, "--pk", help="Fetch this proving key file instead of the rollup's dev key."),
-    limit: float = typer.Option(None, "--limit", help="Wall-clock limit in seconds (default 300, 900 in full)."),
+    limit: float = typer.Option(None, "--limit", help="Wall-clock limit in seconds (default 1200, 3600 in full)."),
+    key_only: bool = typer.Option(False, "--key-only", help="Only the key fetch, no gateway runs."),
     out: Path = typer.Option(Path("bench/results/wan"), "-o", "--out-dir", help=_OUT_DIR_HELP),
     force: bool = _FORCE,
 ) -> None:
@@ -117,7 +118,7 @@ def wan(
     if limit is not None and limit <= 0:
         raise typer.BadParameter(f"a limit must be > 0 s, not {limit:g}", param_hint="--limit")
     try:
-        run(quick, pk, out, limit, force)
+        run(quick, pk, out, limit, force, key_only)
     except WanBenchError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

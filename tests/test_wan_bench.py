@@ -69,7 +69,8 @@ def test_bench_wan_refuses_bad_options(tmp_path):
 def test_bench_wan_runs_in_its_own_namespace_and_writes_its_results(tmp_path, key_file):
     before = namespaces()
     out = tmp_path / "results"
-    result = CliRunner().invoke(app, ["wan", "--pk", str(key_file), "-o", str(out), "--limit", "120"])
+    result = CliRunner().invoke(app, ["wan", "--pk", str(key_file), "--key-only", "-o", str(out),
+                                         "--limit", "120"])
     assert result.exit_code == 0, result.output
     document = json.loads((out / "wan.json").read_text())
     assert document["key"]["bytes"] == KEY_BYTES
@@ -79,5 +80,5 @@ def test_bench_wan_runs_in_its_own_namespace_and_writes_its_results(tmp_path, ke
         assert row["value"] >= row["reference"]
     assert any("no packet loss" in line for line in document["assumptions"])
     assert namespaces() == before
-    again = CliRunner().invoke(app, ["wan", "--pk", str(key_file), "-o", str(out)])
+    again = CliRunner().invoke(app, ["wan", "--pk", str(key_file), "--key-only", "-o", str(out)])
     assert again.exit_code != 0 and "--force" in str(again.exception or again.output)

@@ -26,7 +26,7 @@ from zkprove.cli.paths import check_output_folder
 from .netns import Namespace, unavailable_reason
 
 TITLE = "zkprove bench wan"
-QUICK_LIMIT_S, FULL_LIMIT_S = 300.0, 900.0
+QUICK_LIMIT_S, FULL_LIMIT_S = 1200.0, 3600.0
 """The wall-clock limits of a run; past them the namespace and all in it are removed."""
 
 
@@ -34,10 +34,20 @@ class WanBenchError(RuntimeError):
     """The bench could not run here, or its run failed or ran past its limit; the message says which."""
 
 
-def assumptions(quick: bool, pk: Path | None) -> list[str]:
+def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[str]:
     """What the numbers rest on, in words, printed before the run and stored with its results."""
     key = f"the proving key {pk}" if pk else ("the rollup's dev proving key, T=1 (12.6 MB)" if quick else
                                              "the rollup's dev proving key, T=4 (50.5 MB)")
+    fleet = [] if no_fleet else [
+        "gateway runs: `zkprove cluster serve --gateway` on 127.0.0.1 (round-robin, rollup T=1), prover i "
+        "behind its relay on 127.0.0.(10+i), each a `zkprove prover connect` process at 1 numba thread with "
+        "its own key cache; jobs submitted once all have registered; the run's Ray has token auth off "
+        "(it is reachable only inside the namespace)",
+        f"throughput runs: {'4' if quick else '4, 8 and 16'} external provers at 1 thread each TIME-SHARE the "
+        f"{os.cpu_count()} cores with the service, verifier and relays; ideal = cores / in-Ray prove_s",
+        "latency split from the job log: waiting (submitted to assigned), net+gw (assigned to proof received, "
+        "less the prover's own prove_s: witness download, long polls, commit, reveal, signatures), proving, "
+        "verifying (received to verified), order (verified to finalized)"]
     return [
         f"machine: {os.cpu_count()} cores, shared by everything in the run (relays, key server, client)",
         "network: a fresh namespace with loopback alone (MTU 65536); each link is a user-space asyncio "
@@ -49,11 +59,13 @@ def assumptions(quick: bool, pk: Path | None) -> list[str]:
         "endpoint (aiohttp FileResponse; no signature check on that side)",
         "reference of a fetch = 1 RTT + the key's bytes beyond the token bucket at the link rate: the least "
         "the link allows",
+        *fleet,
     ]
 
 
 def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench/results/wan"),
-        limit_s: float | None = None, force: bool = False, console: Console | None = None) -> list[Row]:
+        limit_s: float | None = None, force: bool = False, no_fleet: bool = False,
+        console: Console | None = None) -> list[Row]:
     """Run the bench in its own namespace; print the assumptions and the table; write ``out_dir/wan.json``
     (checked writable, and not replaced without ``force``, before the run)."""
     (json_path,) = check_output_folder(out_dir, ("wan.json",), force)
@@ -62,7 +74,7 @@ def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench
     reason = unavailable_reason()
     if reason:
         raise WanBenchError(f"the WAN bench needs a network namespace of its own: {reason}")
-    said = assumptions(quick, pk)
+    said = assumptions(quick, pk, no_fleet)
     for line in said:
         console.print(f"assumption: {line}")
     with tempfile.TemporaryDirectory(prefix="zkprove-wan-out-") as folder:
@@ -70,6 +82,7 @@ def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench
         argv = [sys.executable, "-m", "bench.wan.inside", "--out", str(result)]
         argv += ["--quick"] if quick else []
         argv += ["--pk", str(pk.resolve())] if pk else []
+        argv += ["--no-fleet"] if no_fleet else []
         with Namespace() as ns:
             console.print(f"network namespace {ns.name}: running for at most {limit_s:g} s")
             process = ns.popen(argv)
@@ -84,6 +97,7 @@ def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench
     print_rows(rows, TITLE + (" (--quick)" if quick else ""), Console(width=170))
     document = {"provenance": provenance(TITLE + (" --quick" if quick else ""), 0, limit_s=limit_s),
                 "assumptions": said, "links": inside["links"], "key": inside["key"],
+                "fleet_links": inside["fleet_links"], "fleets": inside["fleets"],
                 "rows": [r.as_dict() for r in rows]}
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(document, indent=1) + "\n")

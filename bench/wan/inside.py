@@ -17,9 +17,14 @@ from pathlib import Path
 
 from .keyfetch import key_fetch_rows
 from .link import PROFILES, LinkSpec
+from .measure import LATENCY_LINKS, latency_rows, throughput_rows
 
 QUICK_BATCH, FULL_BATCH = 1, 4
 """Transfers per proof of the rollup circuit whose dev proving key is fetched (12.6 MB and 50.5 MB)."""
+QUICK_FLEETS, FULL_FLEETS = (4,), (4, 8, 16)
+QUICK_JOBS, FULL_JOBS = 2, 4
+"""Jobs per prover in a fleet run."""
+FLEET_LIMIT_S = 600.0
 
 
 def loopback_only_problem() -> str | None:
@@ -56,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="JSON file for the results")
     parser.add_argument("--quick", action="store_true", help="the smaller key")
     parser.add_argument("--pk", type=Path, help="fetch this proving key file instead of the rollup's dev key")
+    parser.add_argument("--no-fleet", action="store_true", help="only the key fetch, no gateway runs")
     args = parser.parse_args(argv)
     problem = loopback_only_problem()
     if problem:
@@ -71,7 +77,21 @@ def main(argv: list[str] | None = None) -> int:
         links = key_links(key.stat().st_size)
         print(f"fetching a {key.stat().st_size:,} B proving key over {len(links)} links...", file=sys.stderr)
         rows = key_fetch_rows(key, links)
+        fleets = {}
+        if not args.no_fleet:
+            per = QUICK_JOBS if args.quick else FULL_JOBS
+            print("latency run: external provers at LAN, 20, 100 and 300 ms RTT and one in-Ray prover...",
+                  file=sys.stderr)
+            more, fleets["latency"] = latency_rows(per, Path(folder), FLEET_LIMIT_S)
+            rows += more
+            sizes = QUICK_FLEETS if args.quick else FULL_FLEETS
+            print(f"throughput runs: {', '.join(map(str, sizes))} external provers...", file=sys.stderr)
+            prove_s = fleets["latency"]["by_prover"].get("in-Ray", {}).get("prove_s")
+            more, fleets["throughput"] = throughput_rows(sizes, per, prove_s, Path(folder), FLEET_LIMIT_S)
+            rows += more
     document = {"rows": [r.as_dict() for r in rows], "links": {name: s.as_dict() for name, s in links.items()},
+                "fleet_links": {label: PROFILES[name].as_dict() for label, name in LATENCY_LINKS.items()},
+                "fleets": fleets,
                 "key": {"path": str(args.pk) if args.pk else f"rollup dev key, T={batch}, depth 4, seed 0",
                         "bytes": rows[0].size}}
     args.out.write_text(json.dumps(document, indent=1))
