@@ -7,15 +7,17 @@ lower bound, which a loaded machine can only exceed.
 
 import json
 import os
+import sys
 
 import pytest
 from typer.testing import CliRunner
 
 from bench.cli import app
+from bench.wan.fleet import PARTS, Fleet, FleetError, medians_by_prover, run_fleet
 from bench.wan.inside import loopback_only_problem
 from bench.wan.keyfetch import KeyServer, fetch_through, floor_s
 from bench.wan.link import LinkSpec
-from bench.wan.netns import namespaces, unavailable_reason
+from bench.wan.netns import Namespace, namespaces, unavailable_reason
 from workers.gateway_client import GatewayClient, GatewayRefused
 from workers.identity import Identity
 
@@ -82,3 +84,31 @@ def test_bench_wan_runs_in_its_own_namespace_and_writes_its_results(tmp_path, ke
     assert namespaces() == before
     again = CliRunner().invoke(app, ["wan", "--pk", str(key_file), "--key-only", "-o", str(out)])
     assert again.exit_code != 0 and "--force" in str(again.exception or again.output)
+
+
+@pytest.mark.slow  # about 25 s: the service's imports on two shared cores
+def test_fleet_names_the_step_that_failed(tmp_path):
+    fleet = Fleet((LinkSpec(),), ("LAN",), jobs=1, policy="no-such-policy", limit_s=120)
+    with pytest.raises(FleetError, match=r"cluster serve exited 2 before it was ready; see .*serve\.out"):
+        run_fleet(fleet, tmp_path)
+    assert "no-such-policy" in (tmp_path / "serve.out").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
+def test_fleet_finalizes_through_an_external_prover_and_splits_its_latency(tmp_path):
+    script = ("import json, sys; from pathlib import Path; from bench.wan.fleet import Fleet, run_fleet; "
+              "from bench.wan.link import PROFILES; "
+              "r = run_fleet(Fleet((PROFILES['100ms'],), ('RTT 100 ms',), 2, ray_provers=1, limit_s=400), "
+              "Path(sys.argv[1])); print(json.dumps(r))")
+    with Namespace() as ns:
+        done = ns.run([sys.executable, "-c", script, str(tmp_path)], timeout_s=450)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    by = medians_by_prover(result["jobs"])
+    assert set(by) <= {"RTT 100 ms", "in-Ray"} and sum(m["jobs"] for m in by.values()) == 2
+    for job in result["jobs"]:
+        parts = sum(job[p] for p in PARTS)
+        assert parts == pytest.approx(job["latency_s"], abs=0.05) or job["network_s"] == 0.0
+        if job["prover"] == "RTT 100 ms":
+            assert job["network_s"] >= 0.1  # at least the witness request's round trip
+    assert result["relays"][0]["bytes_down"] > 0
