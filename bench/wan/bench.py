@@ -52,13 +52,14 @@ def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[st
         f"machine: {os.cpu_count()} cores, shared by everything in the run (relays, key server, client)",
         "network: a fresh namespace with loopback alone (MTU 65536); each link is a user-space asyncio "
         "TCP relay (this kernel has no netem): one-way delay as a floor plus jitter in [0, j], order kept; "
-        "a token bucket per direction of each connection (64 KiB deep) for the rate; no packet loss or reordering below TCP",
+        "a token bucket per direction of the link, shared by its connections (64 KiB deep), for the rate; a new "
+        "connection's first bytes wait 3 one-way delays (the handshake); no packet loss or reordering below TCP",
         "RTT of a link = 2 x its one-way delay; 1 Mbit/s = 10^6 bit/s",
         f"key fetch: {key}, downloaded by the external prover's own KeyCache + GatewayClient (signed "
         "range requests, whole-file SHA-256 before use) from a stand-in for the gateway's GET /v1/key "
         "endpoint (aiohttp FileResponse; no signature check on that side)",
-        "reference of a fetch = 1 RTT + the key's bytes beyond the token bucket at the link rate: the least "
-        "the link allows",
+        "reference of a fetch = 2 RTT (handshake, request) + the key's bytes beyond the token bucket at the "
+        "link rate: the least the link allows",
         *fleet,
     ]
 

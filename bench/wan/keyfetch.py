@@ -8,9 +8,10 @@ bytes come from :class:`KeyServer`, which answers that one endpoint of the
 gateway protocol (docs/wan.md says why: the key download is plain HTTP range
 serving, and the gateway's signature check is not what a 10 Mbit/s link waits on).
 
-Each figure stands beside its floor: one round trip for the request, then the
-bytes beyond the relay's token bucket (full at the start) at the link's rate,
-so the ratio says how close the client and relay come to the link.
+Each figure stands beside its floor: two round trips (the TCP handshake the
+relay charges, then the request), then the bytes beyond the link's token
+bucket (full at the start) at the link's rate, so the ratio says how close the
+client and relay come to the link.
 """
 
 from __future__ import annotations
@@ -119,10 +120,10 @@ def fetch_through(spec: LinkSpec, server: KeyServer, listen_host: str, lifetime_
 
 
 def floor_s(spec: LinkSpec, size: int, burst_bytes: int) -> float:
-    """The least a download of ``size`` bytes can take on ``spec``: one round trip, then what the bucket
-    (``burst_bytes`` deep, full at the start) does not hold, at the rate."""
+    """The least a download of ``size`` bytes can take on ``spec``: the handshake's and the request's round
+    trips, then what the bucket (``burst_bytes`` deep, full at the start) does not hold, at the rate."""
     rate = spec.bytes_per_s
-    return spec.rtt_s + (max(0, size - burst_bytes) / rate if rate else 0.0)
+    return 2 * spec.rtt_s + (max(0, size - burst_bytes) / rate if rate else 0.0)
 
 
 def key_fetch_rows(key_path: Path, links: dict[str, LinkSpec], listen_host: str = "127.0.0.10",
@@ -134,6 +135,6 @@ def key_fetch_rows(key_path: Path, links: dict[str, LinkSpec], listen_host: str 
             fetch = fetch_through(spec, server, listen_host, lifetime_s)
             counted = fetch.counters["bytes_down"]
             rows.append(Row(f"key fetch, {name}: {fetch.connections} connection(s), {counted:,} B down the link",
-                            server.size, fetch.seconds, "s", "floor: 1 RTT + bytes past the bucket at the rate",
+                            server.size, fetch.seconds, "s", "floor: 2 RTT + bytes past the bucket at the rate",
                             floor_s(spec, server.size, fetch.burst_bytes), seconds=fetch.seconds))
     return rows
