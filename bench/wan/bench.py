@@ -44,7 +44,8 @@ def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[st
         "its own key cache; jobs submitted once all have registered; the run's Ray has token auth off "
         "(it is reachable only inside the namespace)",
         f"throughput runs: {'4' if quick else '4, 8 and 16'} external provers at 1 thread each TIME-SHARE the "
-        f"{os.cpu_count()} cores with the service, verifier and relays; ideal = cores / in-Ray prove_s",
+        f"{os.cpu_count()} cores with the service, verifier and relays; each beside the smallest fleet "
+        "(prove_s is wall time, stretched by time-sharing, so it gives no ideal rate)",
         "latency split from the job log: waiting (submitted to assigned), net+gw (assigned to proof received, "
         "less the prover's own prove_s: witness download, long polls, commit, reveal, signatures), proving, "
         "verifying (received to verified), order (verified to finalized)"]

@@ -86,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += more
             sizes = QUICK_FLEETS if args.quick else FULL_FLEETS
             print(f"throughput runs: {', '.join(map(str, sizes))} external provers...", file=sys.stderr)
-            prove_s = fleets["latency"]["by_prover"].get("in-Ray", {}).get("prove_s")
-            more, fleets["throughput"] = throughput_rows(sizes, per, prove_s, Path(folder), FLEET_LIMIT_S)
+            more, fleets["throughput"] = throughput_rows(sizes, per, Path(folder), FLEET_LIMIT_S)
             rows += more
     document = {"rows": [r.as_dict() for r in rows], "links": {name: s.as_dict() for name, s in links.items()},
                 "fleet_links": {label: PROFILES[name].as_dict() for label, name in LATENCY_LINKS.items()},
