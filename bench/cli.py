@@ -102,6 +102,29 @@ def dsl(
 
 
 @app.command()
+def wan(
+    quick: bool = typer.Option(False, "--quick", help="The smaller key: a few minutes, not the full measurement."),
+    pk: Path = typer.Option(None, "--pk", help="Fetch this proving key file instead of the rollup's dev key."),
+    limit: float = typer.Option(None, "--limit", help="Wall-clock limit in seconds (default 1200, 3600 in full)."),
+    key_only: bool = typer.Option(False, "--key-only", help="Only the key fetch, no gateway runs."),
+    out: Path = typer.Option(Path("bench/results/wan"), "-o", "--out-dir", help=_OUT_DIR_HELP),
+    force: bool = _FORCE,
+) -> None:
+    """External provers over emulated WAN links (delay, bandwidth, drops) in a network namespace of its own."""
+    from .wan.bench import WanBenchError, run
+
+    if pk is not None and not pk.is_file():
+        raise typer.BadParameter(f"{pk} is not a file", param_hint="--pk")
+    if limit is not None and limit <= 0:
+        raise typer.BadParameter(f"a limit must be > 0 s, not {limit:g}", param_hint="--limit")
+    try:
+        run(quick, pk, out, limit, force, key_only)
+    except WanBenchError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
 def simulate(
     provers: int = typer.Option(10_000, "--provers", help="Simulated provers."),
     jobs: int = typer.Option(100_000, "--jobs", help="Simulated proving jobs."),
