@@ -19,6 +19,9 @@ from bench.cluster_cli import app
 from helpers.gateway import Prover, downloaded_key, jobs, running_service, submit
 from workers.ledger import ledger_events, statement
 from workers.policies import Auction
+from zkprove import groth16
+from zkprove.formats.wtns_file import read_wtns
+from zkprove.l1 import verify
 
 DEADLINE_S = 20.0
 """Per attempt: long enough for a cold prove on a loaded machine; the late-commit check waits it out once."""
@@ -67,7 +70,14 @@ def test_hello_key_ranges_and_registration(service, tmp_path):
             assert status == 416 and answer["code"] == "range_not_satisfiable"
             status, answer = await me.call("GET", "/v1/key/" + "0" * 64)
             assert status == 409 and answer["code"] == "wrong_key"
-            assert downloaded_key(whole, tmp_path).n_public == service.workload.pk.n_public
+            pk = downloaded_key(whole, tmp_path)
+            assert pk.n_public == service.workload.pk.n_public
+            status, warmup = await me.call("GET", "/v1/warmup")
+            expected = service.workload.circuit.witness(service.workload.warmup_payload).values
+            assert status == 200 and read_wtns(warmup) == list(expected)
+            proof = groth16.prove(pk, read_wtns(warmup))
+            assert verify(pk.vk, expected[1:1 + pk.n_public], proof).ok
+            assert not verify(pk.vk, [expected[1] + 1, *expected[2:1 + pk.n_public]], proof).ok
 
             status, answer = await me.register("ab" * 32)
             assert answer["code"] == "wrong_key"

@@ -9,13 +9,11 @@ loop:
 2. the key from the :class:`~workers.key_cache.KeyCache` (downloaded by hash
    with resumable range requests, checked against its sha256), read once
    per process, its points validated once per file (the keyed sidecar);
-3. ``register`` with stake, threads and ``warm_prove_s``. No warm-up witness
-   exists in the protocol, so this prover **declares an estimate** before its
-   first job: the last job's measured prove time if it has proved one (a
-   re-registration after a gateway restart), else :data:`PROVE_S_PER_MB`
-   times the key's size, a rough figure for the numba prover. Every reveal
-   then carries the measured ``prove_s`` of that job, which is what the
-   coordinator learns from; the first job also pays the numba kernels' load;
+3. the warm-up: the witness of the service's warm-up statement (``GET
+   /v1/warmup``, outside the chain) proved twice, once to load the numba
+   kernels and once timed, as a Ray prover warms up; then ``register`` with
+   stake, threads and that time as ``warm_prove_s`` (the coordinator's
+   deadlines follow it). Every reveal carries the measured ``prove_s`` of its job;
 4. long-poll ``work``; per assignment: fetch the witness (its sha256 and
    size checked against the assignment), prove (``numba.set_num_threads``
    set explicitly: numba ignores ``OMP_NUM_THREADS``), ``commit`` the
@@ -53,9 +51,6 @@ from .gateway_protocol import commitment, proof_to_wire
 from .key_cache import KeyCache, Progress
 from .messages import proof_to_dict
 
-PROVE_S_PER_MB = 0.05
-"""Declared seconds of proving per MB of key before a first job is measured: a 2^16 ``.zkey`` (about 37 MB)
-proves in about 1.9 s on two cores with the key loaded (README, "Prover speed")."""
 POLL_S = 20.0
 """How long one ``work`` long poll may wait (the gateway caps it at 30 s)."""
 FAULTS = ("honest", "invalid")
@@ -182,7 +177,7 @@ class ExternalProver:
         key = hello["key"]
         if key["sha256"] != self._key_sha256:
             self._load_key(key["sha256"], int(key["size"]))
-        warm = self.last_prove_s if self.last_prove_s is not None else PROVE_S_PER_MB * int(key["size"]) / 1e6
+        warm = self.last_prove_s if self.last_prove_s is not None else self._warm_up(int(key["size"]))
         try:
             answer = self.client.post("/register", {"stake": self.stake, "threads": self.threads,
                                                     "warm_prove_s": warm, "key_sha256": key["sha256"]})
@@ -196,6 +191,16 @@ class ExternalProver:
         self.say(f"registered with gateway {self.client.url} (service {self.service[:8]}) as {answer['prover_id']}, "
                  f"{self.threads} thread(s), stake {self.stake:g}, declared {warm:.2f} s per proof"
                  + ("" if self.bid is None else f", asking {self.bid:g} per transaction"))
+
+    def _warm_up(self, limit: int) -> float:
+        """Prove the warm-up statement twice (the first loads the numba kernels); the second's seconds."""
+        values = read_wtns(self.client.download("/warmup", limit, "the warm-up witness"))
+        groth16.prove(self._pk, values)
+        start = time.perf_counter()
+        groth16.prove(self._pk, values)
+        self.last_prove_s = time.perf_counter() - start
+        self.say(f"warm-up proof: {self.last_prove_s:.2f} s at {self.threads} thread(s)")
+        return self.last_prove_s
 
     def _load_key(self, sha256: str, size: int) -> None:
         progress = self.download_progress(size) if self.download_progress is not None else None
@@ -295,4 +300,4 @@ class ExternalProver:
             self.say(f"could not deregister ({error})")
 
 
-__all__ = ["Backoff", "ExternalProver", "FAULTS", "JobLine", "POLL_S", "PROVE_S_PER_MB"]
+__all__ = ["Backoff", "ExternalProver", "FAULTS", "JobLine", "POLL_S"]

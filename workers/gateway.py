@@ -107,6 +107,7 @@ class GatewayActor:
         self.rejections: Counter[str] = Counter()
         self.in_flight = 0
         self.runner: web.AppRunner | None = None
+        self.warmup_wtns: bytes | None = None
 
     # the service's side --------------------------------------------------
 
@@ -134,13 +135,14 @@ class GatewayActor:
         if prover is None:
             return ProveResult(request.job_id, request.attempt, prover_id, None, 0.0,
                                "the external prover is no longer connected")
+        start = time.perf_counter()
         try:
             witness = await asyncio.to_thread(self.circuit.witness, request.inputs)
         except ValueError as error:
             return ProveResult(request.job_id, request.attempt, prover_id, None, 0.0, f"{UNSATISFIABLE}: {error}")
         encoded = await asyncio.to_thread(wtns_bytes, witness.values)
         held = Held(request, prover_id, prover.public_key, encoded, witness.public,
-                    asyncio.get_running_loop().create_future())
+                    asyncio.get_running_loop().create_future(), witness_s=time.perf_counter() - start)
         self.held[held.key] = held
         prover.wake.set()
         try:
@@ -164,6 +166,7 @@ class GatewayActor:
         return [("POST", "/v1/register", self._register), ("POST", "/v1/deregister", self._deregister),
                 ("GET", "/v1/jobs", self._jobs), ("POST", "/v1/bid", self._bid), ("GET", "/v1/work", self._work),
                 ("GET", "/v1/witness/{job_id}/{attempt}", self._witness), ("GET", "/v1/key/{sha256}", self._key),
+                ("GET", "/v1/warmup", self._warmup),
                 ("POST", "/v1/commit", self._commit), ("POST", "/v1/reveal", self._reveal),
                 ("POST", "/v1/fail", self._fail), ("GET", "/v1/account", self._account)]
 
@@ -326,6 +329,14 @@ class GatewayActor:
         job_id, attempt = _path_ints(request)
         held = self._holding(request, job_id, attempt)
         return web.Response(body=held.witness, content_type="application/octet-stream")
+
+    async def _warmup(self, request: web.Request) -> web.Response:
+        """The warm-up statement's witness (outside the chain), solved once: a prover proves it before it
+        registers, to load its numba kernels and measure the speed it declares, as a Ray prover does."""
+        if self.warmup_wtns is None:
+            witness = await asyncio.to_thread(self.circuit.witness, self.info["warmup"])
+            self.warmup_wtns = await asyncio.to_thread(wtns_bytes, witness.values)
+        return web.Response(body=self.warmup_wtns, content_type="application/octet-stream")
 
     async def _key(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["sha256"] != self.key_sha256:

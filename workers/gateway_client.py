@@ -76,7 +76,11 @@ class GatewayClient:
 
     def witness(self, job_id: int, attempt: int, limit: int) -> bytes:
         """The witness bytes of an attempt this prover holds, refusing an answer longer than ``limit``."""
-        status, response, connection = self._send("GET", f"/witness/{job_id}/{attempt}")
+        return self.download(f"/witness/{job_id}/{attempt}", limit, f"witness of job {job_id} attempt {attempt}")
+
+    def download(self, path: str, limit: int, what: str) -> bytes:
+        """A binary answer of at most ``limit`` bytes (a witness), ValueError naming ``what`` if longer."""
+        status, response, connection = self._send("GET", path)
         try:
             self._raise_for(status, response)
             data = response.read(limit + 1)
@@ -85,7 +89,7 @@ class GatewayClient:
         finally:
             connection.close()
         if len(data) > limit:
-            raise ValueError(f"witness of job {job_id} attempt {attempt}: more than the {limit} bytes announced")
+            raise ValueError(f"{what}: more than the {limit} bytes announced")
         return data
 
     def open(self, sha256: str, start: int) -> tuple[int, Iterator[bytes]]:

@@ -27,6 +27,9 @@ class Held:
     witness: bytes
     public_inputs: list[int]
     future: asyncio.Future
+    witness_s: float = 0.0
+    """Seconds the gateway spent solving the witness; counted in the attempt's ``prove_s``, as an
+    in-Ray prover's ``prove_s`` counts its own solve, so both paths' times mean the same."""
     commitment: str | None = None
     committed_at: float | None = None
     closed: bool = False
@@ -44,7 +47,7 @@ class Held:
     def resolve(self, proof: dict | None, prove_s: float, error: str | None = None) -> None:
         if not self.future.done():
             self.future.set_result(ProveResult(self.request.job_id, self.request.attempt, self.prover_id, proof,
-                                               prove_s, error))
+                                               self.witness_s + prove_s, error))
 
 
 @dataclass
