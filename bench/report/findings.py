@@ -1,0 +1,61 @@
+"""Findings of the answer: one policy against another on one metric, called a win only outside the noise.
+
+A :class:`Finding` compares two compare points (:class:`~.points.Point`) by
+the ratio of their means over seeds, with its bootstrap interval
+(:func:`bench.stats.ratio_ci`). :meth:`Finding.verdict` names a winner only
+when the interval excludes 1; an interval that crosses 1 is "within the
+noise", and a point with a single seed has no interval and names no winner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.stats import Interval
+
+from .points import Point
+
+WITHIN_NOISE, ONE_SEED = "within the noise", "one seed, no interval"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """``challenger`` against ``reference`` on ``metric``: which is better, if the seeds can tell."""
+
+    topic: str
+    challenger: Point
+    reference: Point
+    metric: str
+    label: str
+    higher_is_better: bool
+
+    @property
+    def ratio(self) -> Interval | None:
+        """mean(challenger) / mean(reference) with its interval; None below two seeds a side or for a zero mean."""
+        a, b = self.challenger.values(self.metric), self.reference.values(self.metric)
+        if min(len(a), len(b)) < 2 or sum(b) == 0:
+            return None
+        return self.challenger.ratio(self.reference, self.metric)
+
+    def winner(self) -> str | None:
+        """The winning policy, or None when the ratio's interval contains 1 (or there is no interval)."""
+        ratio = self.ratio
+        if ratio is None or ratio.crosses(1.0):
+            return None
+        challenger_better = (ratio.low > 1.0) == self.higher_is_better
+        return self.challenger.policy if challenger_better else self.reference.policy
+
+    def verdict(self) -> str:
+        """``round-robin wins`` / ``centralized wins`` / :data:`WITHIN_NOISE` / :data:`ONE_SEED`."""
+        if self.ratio is None:
+            return ONE_SEED
+        winner = self.winner()
+        return f"{winner} wins" if winner else WITHIN_NOISE
+
+    def sentence(self) -> str:
+        """The finding with both means, their intervals and the ratio's interval, then the verdict."""
+        a, b = self.challenger.interval(self.metric), self.reference.interval(self.metric)
+        ratio = self.ratio
+        share = f"ratio {ratio.text()}" if ratio else "no ratio interval"
+        return (f"{self.topic}: {self.challenger.policy} {a.text()} against {self.reference.policy} {b.text()} "
+                f"{self.label} ({share}, {a.n} seeds): **{self.verdict()}**")
