@@ -7,6 +7,8 @@ the same :mod:`workers.policies` object, the same
 schema; the clock it hands the core is ``env.now``. Only the provers and the
 verifier are modelled, as the real actors behave:
 
+* jobs arrive every ``interval_s`` seconds, or (``arrivals="poisson"``) as a
+  Poisson process of that mean gap;
 * a prover joins once its warm-up proof is done (``startup_s`` + one proof);
 * an attempt costs the request's network time, then a proving time drawn
   from the measured :class:`~bench.simulate.timing.ProofTimes` times the
@@ -43,6 +45,7 @@ from .timing import ProofTimes
 
 GENESIS_LINK = 1
 PROOF_BYTES = 256
+ARRIVALS = ("fixed", "poisson")
 _INVALID = {Fault.TAMPER: "tampered proof (simulated)", Fault.WRONG_STATEMENT: "proof of another statement (simulated)"}
 
 
@@ -69,14 +72,19 @@ class Simulation:
     """One scenario on SimPy time; :meth:`run` returns the metrics of its job log."""
 
     def __init__(self, scenario: Scenario, times: ProofTimes, exact: bool = False, speedup: float = 1.0,
-                 startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None):
+                 startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None,
+                 arrivals: str = "fixed"):
         """``exact``: the unmodified core on a SQLite job log in memory (slow), else :class:`IndexedCore`
         on a :class:`MemoryJobLog`; ``speedup`` divides every proving time (a faster machine);
         ``startup_s`` delays every join; ``verify_scale`` multiplies the verifier's time (1.0: this
         machine's py_ecc verifier, 0.0: free); ``join_s``: every prover first registers at this time
-        (None: after ``startup_s`` and its warm-up proof)."""
+        (None: after ``startup_s`` and its warm-up proof); ``arrivals``: ``fixed`` gaps of the scenario's
+        ``interval_s`` or ``poisson`` (exponential gaps of that mean, seeded)."""
+        if arrivals not in ARRIVALS:
+            raise ValueError(f"unknown arrivals {arrivals!r}: use one of {', '.join(ARRIVALS)}")
         self.scenario, self.times, self.startup_s, self.verify_scale = scenario, times, startup_s, verify_scale
-        self.join_s = join_s
+        self.join_s, self.arrivals = join_s, arrivals
+        self.arrival_rng = Random(f"arrivals:{scenario.seed}")
         self.env = simpy.Environment()
         self.log = JobLog(":memory:") if exact else MemoryJobLog()
         self.rng = Random(f"sim:{scenario.seed}")
@@ -129,8 +137,11 @@ class Simulation:
         for job in sim_jobs(self.scenario.jobs, self.scenario.batch_size):
             self.core.submit(job)
             self._kick()
-            if self.scenario.interval_s:
-                yield self.env.timeout(self.scenario.interval_s)
+            gap = self.scenario.interval_s
+            if gap and self.arrivals == "poisson":
+                gap = self.arrival_rng.expovariate(1.0 / gap)
+            if gap:
+                yield self.env.timeout(gap)
         yield self.env.timeout(0)
 
     def _verifier(self):

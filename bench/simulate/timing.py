@@ -26,6 +26,8 @@ from random import Random
 
 from bench.rows import machine
 
+DISTRIBUTIONS = ("lognormal", "exponential")
+
 
 @dataclass(frozen=True)
 class ProofTimes:
@@ -40,6 +42,20 @@ class ProofTimes:
     verify_per_proof_s: float
     """The L1 verifier on a batch of n proofs takes ``verify_fixed_s + n * verify_per_proof_s``."""
     request_bytes: int
+    distribution: str = "lognormal"
+    """How a proving time is drawn: ``lognormal`` fitted to ``prove_s`` (the model of measured times), or
+    ``exponential`` of their mean (memoryless service, to check the simulation against M/M/c queues)."""
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(f"unknown proof-time distribution {self.distribution!r}: use one of "
+                             f"{', '.join(DISTRIBUTIONS)}")
+        if not self.prove_s or min(self.prove_s) <= 0:
+            raise ValueError("proof times need at least one sample, all positive")
+
+    @cached_property
+    def mean_s(self) -> float:
+        return statistics.fmean(self.prove_s)
 
     @cached_property
     def mu(self) -> float:
@@ -51,10 +67,12 @@ class ProofTimes:
 
     @property
     def median_s(self) -> float:
-        return math.exp(self.mu)
+        return self.mean_s * math.log(2) if self.distribution == "exponential" else math.exp(self.mu)
 
     def sample(self, rng: Random) -> float:
-        """One proving time from the fitted lognormal."""
+        """One proving time from the fitted lognormal (or the exponential of the samples' mean)."""
+        if self.distribution == "exponential":
+            return rng.expovariate(1.0 / self.mean_s)
         return rng.lognormvariate(self.mu, self.sigma)
 
     def verify_s(self, n: int) -> float:
