@@ -29,10 +29,11 @@ def findings(records: list[RunRecord]) -> list[Finding]:
     round-robin under byzantine provers) at the far end of every sweep the records hold."""
     found = points(records)
     groups = {p.group for p in found}
+    present = {(p.group, p.policy) for p in found}
     out = []
 
     def add(topic: str, group: str, challenger: str, reference: str, metric: str, label: str, higher: bool) -> None:
-        if group in groups:
+        if {(group, challenger), (group, reference)} <= present:
             out.append(Finding(topic, find(found, group, challenger), find(found, group, reference), metric, label,
                                higher))
 
