@@ -49,7 +49,7 @@ def assumptions(model, path: Path, batch_size: int, verify_scale: float) -> list
                 f"{verify_scale:g} x measured ({model.machine.get('verifier', 'py_ecc')}): "
                 f"{times.verify_fixed_s * 1e3:.2f} ms a batch + {times.verify_per_proof_s * 1e3:.2f} ms a proof")
     return [
-        {"what": "proof times", "value": f"from {path} (measured {where} on a {cores}-core machine), median "
+        {"what": "proof times", "value": f"from {_shown(path)} (measured {where} on a {cores}-core machine), median "
                                           f"{times.median_s:.3g} s at {times.threads} thread(s) for "
                                           f"{times.constraints:,} constraints", "source": MEASURED},
         {"what": "proof-time distribution", "value": f"lognormal fitted to {len(times.prove_s)} warm samples "
@@ -63,6 +63,14 @@ def assumptions(model, path: Path, batch_size: int, verify_scale: float) -> list
         {"what": "network", "value": "no delay and unbounded bandwidth unless a sweep sets latency_s",
          "source": GUESS},
     ]
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it lies inside it (so stored results name no home directory)."""
+    try:
+        return Path(path).resolve().relative_to(Path(__file__).resolve().parents[1]).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def model_assumptions(model, path: Path, batch_size: int, verify_scale: float) -> str:
