@@ -18,7 +18,7 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from .findings import Finding
+from .findings import Finding, crossover
 from .plots import errorbars
 from .points import find, points
 from .results import RunRecord, load_results
@@ -81,9 +81,26 @@ def headline(records: list[RunRecord], calibration: list[RunRecord] | None = Non
                           ("Among scattered policies", among), ("Within the noise (no winner)", noise)):
         body = "\n".join(f"- {f.sentence()}" for f in chosen) or "- none"
         lines.append(f"**{title}.**\n\n{body}")
+    changes = [c for c in (crossover(line) for line in sweep_lines(records)) if c]
+    lines.append("**Crossovers.**\n\n" + ("\n".join(f"- {c}" for c in changes) or
+                                           "- none: along every sweep, no winner outside the noise gives way to another"))
     if calibration:
         lines.append(_calibration_sentence(calibration))
     return "\n\n".join(lines)
+
+
+def sweep_lines(records: list[RunRecord]) -> list[list[Finding]]:
+    """Round-robin against the centralized prover at every x of each fault sweep, on throughput and on P99."""
+    found = points(records)
+    present = {(p.group, p.policy, p.x) for p in found}
+    lines = []
+    for group in ("crash_rate", "latency_s", "speed_spread", "byzantine", "provers"):
+        xs = sorted(x for g, policy, x in present if g == group and policy == "centralized"
+                    and (g, "round-robin", x) in present)
+        for metric, label, higher in (("proofs_per_s", "Throughput", True), ("latency_p99_s", "P99", False)):
+            lines.append([Finding(group, find(found, group, "round-robin", x), find(found, group, "centralized", x),
+                                  metric, label, higher) for x in xs])
+    return [line for line in lines if len(line) > 1]
 
 
 def _calibration_sentence(records: list[RunRecord]) -> str:

@@ -59,3 +59,15 @@ class Finding:
         share = f"ratio {ratio.text()}" if ratio else "no ratio interval"
         return (f"{self.topic}: {self.challenger.policy} {a.text()} against {self.reference.policy} {b.text()} "
                 f"{self.label} ({share}, {a.n} seeds): **{self.verdict()}**")
+
+
+def crossover(along: list[Finding]) -> str | None:
+    """Where the winner changes along one sweep (``along``: the same comparison at increasing x), as a sentence:
+    the last x with one winner and the first with another, each outside the noise; None if it never changes."""
+    called = [(f.challenger.x, f.winner()) for f in along if f.winner() is not None]
+    for (x0, w0), (x1, w1) in zip(called, called[1:]):
+        if w0 != w1:
+            first = along[0]
+            return (f"{first.label} of {first.challenger.policy} against {first.reference.policy} along "
+                    f"{first.challenger.group}: {w0} wins up to {x0:g}, {w1} wins from {x1:g}")
+    return None
