@@ -74,3 +74,14 @@ def test_a_crossover_is_where_one_winner_outside_the_noise_gives_way_to_another(
     changes = crossover(line({0.0: slower, 0.1: NOISY, 0.3: FASTER}))
     assert changes is not None and "centralized wins up to 0, round-robin wins from 0.3" in changes
     assert crossover(line({0.0: slower, 0.1: NOISY, 0.3: slower})) is None, "noise between two equal winners"
+
+
+def test_a_metric_older_results_lack_is_left_out_not_a_key_error():
+    records = (runs("centralized", "speed_spread", 1.0, "latency_p99_s", CENTRAL)
+               + runs("round-robin", "speed_spread", 1.0, "latency_p99_s", FASTER))
+    text = headline(records)
+    assert "P99 at speed spread 1.0" in text and "Head-of-line" not in text
+    held = [RunRecord(r.scenario, r.mode, {**r.metrics, "head_of_line_mean_s": 0.5 * (r.scenario.policy == "round-robin")
+                                           + 0.01 * r.scenario.seed}, (), 0.0, r.group, r.x) for r in records]
+    assert "Head-of-line wait at speed spread 1.0: round-robin" in headline(held)
+    assert not points(records)[0].measured("head_of_line_mean_s") and points(held)[0].measured("head_of_line_mean_s")

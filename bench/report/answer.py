@@ -34,8 +34,9 @@ def findings(records: list[RunRecord]) -> list[Finding]:
 
     def add(topic: str, group: str, challenger: str, reference: str, metric: str, label: str, higher: bool) -> None:
         if {(group, challenger), (group, reference)} <= present:
-            out.append(Finding(topic, find(found, group, challenger), find(found, group, reference), metric, label,
-                               higher))
+            pair = find(found, group, challenger), find(found, group, reference)
+            if all(p.measured(metric) for p in pair):
+                out.append(Finding(topic, *pair, metric, label, higher))
 
     top = {g: max((p.x for p in found if p.group == g and p.x is not None), default=None) for g in groups}
     for policy in ("round-robin", "open-race", "redundant", "auction"):
@@ -55,6 +56,9 @@ def findings(records: list[RunRecord]) -> list[Finding]:
             "s P99", False)
         add(f"Wasted work at byzantine share {top.get('byzantine')}", "byzantine", policy, "round-robin",
             "wasted_prover_s", "prover-s wasted", False)
+    for policy in ("round-robin", "auction"):
+        add(f"Head-of-line wait at speed spread {top.get('speed_spread')}", "speed_spread", policy, "centralized",
+            "head_of_line_mean_s", "s a verified proof waits for earlier jobs (in-order finality)", False)
     for policy in ("round-robin", "auction"):
         add("Liveness through an outage", "liveness", policy, "centralized", "longest_gap_s",
             "s longest gap without a finalization", False)

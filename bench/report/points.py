@@ -45,9 +45,14 @@ class Point:
         return ratio_ci(self.values(metric), other.values(metric), seed=seed)
 
     def as_dict(self, metrics: tuple[str, ...]) -> dict:
-        """Per-seed values and the interval of each metric, for the JSON."""
+        """Per-seed values and the interval of each metric the runs have, for the JSON."""
         return {"group": self.group, "x": self.x, "policy": self.policy, "seeds": [r.scenario.seed for r in self.runs],
-                "metrics": {m: {"values": self.values(m), "ci": self.interval(m).as_dict()} for m in metrics}}
+                "metrics": {m: {"values": self.values(m), "ci": self.interval(m).as_dict()} for m in metrics
+                            if self.measured(m)}}
+
+    def measured(self, metric: str) -> bool:
+        """Whether every run of the point has ``metric`` (results written before a metric existed lack it)."""
+        return all(metric in r.metrics for r in self.runs)
 
 
 def points(records: list[RunRecord]) -> list[Point]:

@@ -27,7 +27,7 @@ BENCH_PACKAGES = ("simpy", "matplotlib", "scipy")
 
 
 SUMMARIZED = ("proofs_per_s", "tx_per_s", "latency_p50_s", "latency_p99_s", "wasted_prover_s", "longest_gap_s",
-              "finalized", "slashes")
+              "finalized", "slashes", "head_of_line_mean_s", "head_of_line_max_s")
 """The metrics whose per-seed values and intervals the JSON carries per compare point."""
 
 
