@@ -156,3 +156,17 @@ def test_the_simulation_names_its_assumptions():
     assert "proof_times.json" in charged and "2026-12-03" in charged and "2-core" in charged
     assert "300.00 ms a batch + 100.00 ms a proof" in charged and "native" in charged
     assert "FREE" in model_assumptions(model, "proof_times.json", 1, 0.0)
+
+
+def test_head_of_line_cost_of_in_order_finality_is_measured():
+    """Two provers join at 1 s; p0 straggles (3 s proofs): job 0 is ready at 4 s, while p1 proves jobs
+    1 and 2 by 2 s and 3 s, which wait for it (2 s and 1 s), and job 3, ready at 4 s, waits for nothing."""
+    from workers.metrics import measure
+
+    straggling = Scenario("hol", "round-robin", provers=2, jobs=4, deadline_s=100.0, seed=0,
+                          faults={"straggler": 0.5, "slowdown": 3.0, "rate": 1.0})
+    assert [spec.kind for spec in straggling.fault_specs()] == ["straggler", "honest"]
+    held = measure(run(straggling).log)
+    assert (held.head_of_line_mean_s, held.head_of_line_max_s) == (0.75, 2.0)
+    even = measure(run(replace(straggling, faults={})).log)
+    assert (even.head_of_line_mean_s, even.head_of_line_max_s) == (0.0, 0.0)
