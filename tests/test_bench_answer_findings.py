@@ -45,6 +45,7 @@ def test_lower_is_better_metrics_and_a_single_seed():
     assert reversed_gap.winner() == "round-robin"
     single = throughput(FASTER[:1], CENTRAL[:1])
     assert single.ratio is None and single.winner() is None and single.verdict() == ONE_SEED
+    assert "(no ratio interval, 1 seed)" in single.sentence() and "[" not in single.sentence()
 
 
 def test_the_answer_files_a_noisy_finding_under_within_the_noise_not_under_wins():

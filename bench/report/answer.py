@@ -80,7 +80,9 @@ def headline(records: list[RunRecord], calibration: list[RunRecord] | None = Non
     seeds = min(len(p.runs) for p in points(records))
     lines = [f"Every figure is the mean over {seeds} or more seeds with its 95% interval `mean [low, high]`; a "
              f"ratio's interval is a seeded bootstrap, and a difference whose interval contains a ratio of 1 is "
-             f"called within the noise, not a win."]
+             f"called within the noise, not a win." if seeds > 1 else
+             "These results hold a single seed per point: no interval can be given, so no finding is called a "
+             "win; rerun with `--seeds` (30 simulated, 5 real by default)."]
     for title, chosen in (("Where the centralized prover wins", central), ("Where scattered provers win", scattered),
                           ("Among scattered policies", among), ("Within the noise (no winner)", noise)):
         body = "\n".join(f"- {f.sentence()}" for f in chosen) or "- none"

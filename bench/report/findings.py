@@ -55,10 +55,12 @@ class Finding:
     def sentence(self) -> str:
         """The finding with both means, their intervals and the ratio's interval, then the verdict."""
         a, b = self.challenger.interval(self.metric), self.reference.interval(self.metric)
+        shown = lambda i: i.text() if i.n > 1 else f"{i.value:.3g}"
         ratio = self.ratio
         share = f"ratio {ratio.text()}" if ratio else "no ratio interval"
-        return (f"{self.topic}: {self.challenger.policy} {a.text()} against {self.reference.policy} {b.text()} "
-                f"{self.label} ({share}, {a.n} seeds): **{self.verdict()}**")
+        seeds = f"{min(a.n, b.n)} seed{'s' if min(a.n, b.n) > 1 else ''}"
+        return (f"{self.topic}: {self.challenger.policy} {shown(a)} against {self.reference.policy} {shown(b)} "
+                f"{self.label} ({share}, {seeds}): **{self.verdict()}**")
 
 
 def crossover(along: list[Finding]) -> str | None:
