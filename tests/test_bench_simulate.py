@@ -170,3 +170,12 @@ def test_head_of_line_cost_of_in_order_finality_is_measured():
     assert (held.head_of_line_mean_s, held.head_of_line_max_s) == (0.75, 2.0)
     even = measure(run(replace(straggling, faults={})).log)
     assert (even.head_of_line_mean_s, even.head_of_line_max_s) == (0.0, 0.0)
+
+
+def test_a_prover_downloads_the_proving_key_over_its_link_before_it_joins():
+    """A 2 MB key on a 1 MB/s link with 0.5 s latency: 2.5 s before the 1 s warm-up proof, once."""
+    scenario = Scenario("wan", "round-robin", provers=2, jobs=2, deadline_s=100.0,
+                        faults={"latency_s": 0.5, "bandwidth_bps": 1e6})
+    keyed = run(scenario, replace(FIXED, key_bytes=2_000_000))
+    assert [e[0] for e in keyed.log.events("prover_joined")] == [3.5, 3.5]
+    assert [e[0] for e in run(scenario).log.events("prover_joined")] == [1.0, 1.0]

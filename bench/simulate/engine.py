@@ -9,7 +9,9 @@ verifier are modelled, as the real actors behave:
 
 * jobs arrive every ``interval_s`` seconds, or (``arrivals="poisson"``) as a
   Poisson process of that mean gap;
-* a prover joins once its warm-up proof is done (``startup_s`` + one proof);
+* a prover joins once it has downloaded the proving key over its link
+  (``ProofTimes.key_bytes``, the measured size; once, a restart keeps it) and
+  its warm-up proof is done (``startup_s`` + download + one proof);
 * an attempt costs the request's network time, then a proving time drawn
   from the measured :class:`~bench.simulate.timing.ProofTimes` times the
   prover's speed factor and the fault's slowdown, then the proof's network
@@ -26,6 +28,7 @@ Everything is seeded: the same scenario and model give the same log.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from random import Random
@@ -112,7 +115,9 @@ class Simulation:
     def run(self, until: float | None = None) -> RunMetrics:
         """Simulate until every job is final (or ``until``) and measure the log."""
         for prover in self.provers.values():
-            first = self.join_s if self.join_s is not None else self.startup_s + prover.warmup_s
+            first = self.join_s
+            if first is None:
+                first = self.startup_s + self._key_s(prover) + prover.warmup_s
             self._after(first, self._join, prover)
         if self.scenario.outage is not None:
             start, end = self.scenario.outage
@@ -122,6 +127,14 @@ class Simulation:
         self.env.process(self._verifier())
         self.env.run(until=until)
         return measure(self.log)
+
+    def _key_s(self, prover: SimProver) -> float:
+        """Seconds the proving key's download takes on the prover's link (latency + size / bandwidth)."""
+        spec = prover.fault
+        if not self.times.key_bytes:
+            return 0.0
+        transfer = self.times.key_bytes / spec.bandwidth_bps if math.isfinite(spec.bandwidth_bps) else 0.0
+        return spec.latency_s + transfer
 
     def _after(self, delay: float, action: Callable[..., None], *args: object) -> None:
         """Call ``action(*args)`` ``delay`` seconds from now (a SimPy timeout with a callback)."""

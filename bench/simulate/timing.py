@@ -42,6 +42,8 @@ class ProofTimes:
     verify_per_proof_s: float
     """The L1 verifier on a batch of n proofs takes ``verify_fixed_s + n * verify_per_proof_s``."""
     request_bytes: int
+    key_bytes: int = 0
+    """The proving key's size as a prover downloads it on join (pickled, as Ray ships it); 0: not measured."""
     distribution: str = "lognormal"
     """How a proving time is drawn: ``lognormal`` fitted to ``prove_s`` (the model of measured times), or
     ``exponential`` of their mean (memoryless service, to check the simulation against M/M/c queues)."""
@@ -130,7 +132,8 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
             inputs = [list(jobs[i % len(jobs)].public_inputs) for i in range(samples)]
             one, per_proof = _verifier_cost(workload.vk, proofs, inputs, verify_batch)
             found.append(ProofTimes(size, n_threads, workload.circuit.n_constraints, tuple(prove_s),
-                                    max(0.0, one - per_proof), per_proof, len(pickle.dumps(jobs[0].payload))))
+                                    max(0.0, one - per_proof), per_proof, len(pickle.dumps(jobs[0].payload)),
+                                    len(pickle.dumps(workload.pk))))
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     measured = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return TimingModel(tuple(found), {**machine(), "measured_at": measured, "verifier": "zkprove.l1, native"})
