@@ -179,3 +179,17 @@ def test_a_prover_downloads_the_proving_key_over_its_link_before_it_joins():
     keyed = run(scenario, replace(FIXED, key_bytes=2_000_000))
     assert [e[0] for e in keyed.log.events("prover_joined")] == [3.5, 3.5]
     assert [e[0] for e in run(scenario).log.events("prover_joined")] == [1.0, 1.0]
+
+
+def test_a_correlated_outage_takes_a_whole_region_down_together():
+    """Four provers, 1 s proofs, a job every 0.5 s, an outage from 5 s to 15 s: losing one prover costs
+    one lost proof, losing all four (one region) stops finality for the whole window; all finalize in the end."""
+    from workers.metrics import measure
+
+    scenario = Scenario("region", "round-robin", provers=4, jobs=40, interval_s=0.5, deadline_s=100.0,
+                        outage=(5.0, 15.0))
+    one, region = (measure(run(scenario, outage_provers=n).log) for n in (1, 4))
+    assert one.finalized == region.finalized == 40
+    assert one.longest_gap_s <= 2.5 and region.longest_gap_s >= 10.0
+    with pytest.raises(ValueError, match="outage_provers=5"):
+        Simulation(scenario, FIXED, outage_provers=5)

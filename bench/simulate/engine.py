@@ -16,6 +16,9 @@ verifier are modelled, as the real actors behave:
   from the measured :class:`~bench.simulate.timing.ProofTimes` times the
   prover's speed factor and the fault's slowdown, then the proof's network
   time; a byzantine attempt returns a proof the verifier rejects;
+* the scenario's outage takes down its first ``outage_provers`` provers
+  together (a region or a cloud: correlated, not independent, failures) and
+  brings them back at its end;
 * a crash strikes after ``crash_at`` of a warm proof: the attempt fails, the
   prover leaves, and Ray restarts it (up to ``max_restarts``) after
   ``startup_s`` plus a warm-up proof; a silent attempt never answers;
@@ -76,17 +79,20 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, times: ProofTimes, exact: bool = False, speedup: float = 1.0,
                  startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None,
-                 arrivals: str = "fixed"):
+                 arrivals: str = "fixed", outage_provers: int = 1):
         """``exact``: the unmodified core on a SQLite job log in memory (slow), else :class:`IndexedCore`
         on a :class:`MemoryJobLog`; ``speedup`` divides every proving time (a faster machine);
         ``startup_s`` delays every join; ``verify_scale`` multiplies the verifier's time (1.0: this
         machine's py_ecc verifier, 0.0: free); ``join_s``: every prover first registers at this time
         (None: after ``startup_s`` and its warm-up proof); ``arrivals``: ``fixed`` gaps of the scenario's
-        ``interval_s`` or ``poisson`` (exponential gaps of that mean, seeded)."""
+        ``interval_s`` or ``poisson`` (exponential gaps of that mean, seeded); ``outage_provers``: how many
+        provers the scenario's outage takes down together."""
+        if not 1 <= outage_provers <= scenario.actors:
+            raise ValueError(f"outage_provers={outage_provers} must be between 1 and the {scenario.actors} prover(s)")
         if arrivals not in ARRIVALS:
             raise ValueError(f"unknown arrivals {arrivals!r}: use one of {', '.join(ARRIVALS)}")
         self.scenario, self.times, self.startup_s, self.verify_scale = scenario, times, startup_s, verify_scale
-        self.join_s, self.arrivals = join_s, arrivals
+        self.join_s, self.arrivals, self.outage_provers = join_s, arrivals, outage_provers
         self.arrival_rng = Random(f"arrivals:{scenario.seed}")
         self.env = simpy.Environment()
         self.log = JobLog(":memory:") if exact else MemoryJobLog()
@@ -122,7 +128,8 @@ class Simulation:
         if self.scenario.outage is not None:
             start, end = self.scenario.outage
             self._after(start, self._outage_begins)
-            self._after(end, self._join, next(iter(self.provers.values())))
+            for prover in self._outage_group():
+                self._after(end, self._join, prover)
         self.env.process(self._arrivals())
         self.env.process(self._verifier())
         self.env.run(until=until)
@@ -191,8 +198,12 @@ class Simulation:
             self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake)
             self._kick()
 
+    def _outage_group(self) -> list[SimProver]:
+        return list(self.provers.values())[: self.outage_provers]
+
     def _outage_begins(self) -> None:
-        self._leave(next(iter(self.provers.values())), "outage")
+        for prover in self._outage_group():
+            self._leave(prover, "outage")
         self._kick()
 
     def _leave(self, prover: SimProver, reason: str) -> None:
