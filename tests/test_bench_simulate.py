@@ -193,3 +193,23 @@ def test_a_correlated_outage_takes_a_whole_region_down_together():
     assert one.longest_gap_s <= 2.5 and region.longest_gap_s >= 10.0
     with pytest.raises(ValueError, match="outage_provers=5"):
         Simulation(scenario, FIXED, outage_provers=5)
+
+
+@pytest.mark.parametrize("up_s, down_s", [(20.0, 5.0), (5.0, 5.0)])
+def test_churn_costs_the_share_of_time_provers_are_away_plus_the_work_they_drop(up_s, down_s):
+    """Alternating exponential up and down times: a prover is present a share up / (up + down) of the
+    time (renewal theory), so a backlog on 1 s proofs finalizes at about provers * that share, less
+    the prover-seconds lost when a prover leaves mid-proof; without churn no prover leaves."""
+    from workers.metrics import measure
+
+    scenario = Scenario("churn", "round-robin", provers=4, jobs=400, deadline_s=100.0)
+    churned = run(scenario, churn_up_s=up_s, churn_down_s=down_s)
+    m = measure(churned.log)
+    present = up_s / (up_s + down_s)
+    expected = (scenario.provers * present * m.makespan_s - m.wasted_prover_s) / m.makespan_s
+    assert m.finalized == 400 and m.reassignments > 0
+    assert m.proofs_per_s == pytest.approx(expected, rel=0.08)
+    steady = run(scenario)
+    assert not steady.log.events("prover_left") and measure(steady.log).proofs_per_s > expected / present
+    with pytest.raises(ValueError, match="churn_up_s=-1"):
+        Simulation(scenario, FIXED, churn_up_s=-1.0)

@@ -19,6 +19,9 @@ verifier are modelled, as the real actors behave:
 * the scenario's outage takes down its first ``outage_provers`` provers
   together (a region or a cloud: correlated, not independent, failures) and
   brings them back at its end;
+* churn (``churn_up_s`` > 0): each prover stays up for an exponential time of
+  that mean, leaves (its attempt is lost), and comes back after an
+  exponential time of mean ``churn_down_s``, until every job is settled;
 * a crash strikes after ``crash_at`` of a warm proof: the attempt fails, the
   prover leaves, and Ray restarts it (up to ``max_restarts``) after
   ``startup_s`` plus a warm-up proof; a silent attempt never answers;
@@ -79,20 +82,26 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, times: ProofTimes, exact: bool = False, speedup: float = 1.0,
                  startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None,
-                 arrivals: str = "fixed", outage_provers: int = 1):
+                 arrivals: str = "fixed", outage_provers: int = 1, churn_up_s: float = 0.0,
+                 churn_down_s: float = 0.0):
         """``exact``: the unmodified core on a SQLite job log in memory (slow), else :class:`IndexedCore`
         on a :class:`MemoryJobLog`; ``speedup`` divides every proving time (a faster machine);
         ``startup_s`` delays every join; ``verify_scale`` multiplies the verifier's time (1.0: this
         machine's py_ecc verifier, 0.0: free); ``join_s``: every prover first registers at this time
         (None: after ``startup_s`` and its warm-up proof); ``arrivals``: ``fixed`` gaps of the scenario's
         ``interval_s`` or ``poisson`` (exponential gaps of that mean, seeded); ``outage_provers``: how many
-        provers the scenario's outage takes down together."""
+        provers the scenario's outage takes down together; ``churn_up_s``, ``churn_down_s``: mean seconds
+        a prover stays, and stays away, under churn (0: no churn)."""
+        if churn_up_s < 0 or churn_down_s < 0:
+            raise ValueError(f"churn_up_s={churn_up_s:g} and churn_down_s={churn_down_s:g} must be >= 0")
         if not 1 <= outage_provers <= scenario.actors:
             raise ValueError(f"outage_provers={outage_provers} must be between 1 and the {scenario.actors} prover(s)")
         if arrivals not in ARRIVALS:
             raise ValueError(f"unknown arrivals {arrivals!r}: use one of {', '.join(ARRIVALS)}")
         self.scenario, self.times, self.startup_s, self.verify_scale = scenario, times, startup_s, verify_scale
         self.join_s, self.arrivals, self.outage_provers = join_s, arrivals, outage_provers
+        self.churn_up_s, self.churn_down_s = churn_up_s, churn_down_s
+        self.churn_rng = Random(f"churn:{scenario.seed}")
         self.arrival_rng = Random(f"arrivals:{scenario.seed}")
         self.env = simpy.Environment()
         self.log = JobLog(":memory:") if exact else MemoryJobLog()
@@ -125,6 +134,8 @@ class Simulation:
             if first is None:
                 first = self.startup_s + self._key_s(prover) + prover.warmup_s
             self._after(first, self._join, prover)
+            if self.churn_up_s:
+                self._after(first + self.churn_rng.expovariate(1.0 / self.churn_up_s), self._churn_leaves, prover)
         if self.scenario.outage is not None:
             start, end = self.scenario.outage
             self._after(start, self._outage_begins)
@@ -197,6 +208,24 @@ class Simulation:
         if prover.prover_id not in self.core.provers:
             self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake)
             self._kick()
+
+    def _settled(self) -> bool:
+        return self.log.count("finalized", "failed") == self.scenario.jobs
+
+    def _churn_leaves(self, prover: SimProver) -> None:
+        if self._settled():
+            return
+        if prover.prover_id in self.core.provers:
+            self._leave(prover, "churn")
+            self._kick()
+        away = self.churn_rng.expovariate(1.0 / self.churn_down_s) if self.churn_down_s else 0.0
+        self._after(away, self._churn_returns, prover)
+
+    def _churn_returns(self, prover: SimProver) -> None:
+        if self._settled():
+            return
+        self._join(prover)
+        self._after(self.churn_rng.expovariate(1.0 / self.churn_up_s), self._churn_leaves, prover)
 
     def _outage_group(self) -> list[SimProver]:
         return list(self.provers.values())[: self.outage_provers]
