@@ -86,3 +86,14 @@ def test_a_metric_older_results_lack_is_left_out_not_a_key_error():
                                            + 0.01 * r.scenario.seed}, (), 0.0, r.group, r.x) for r in records]
     assert "Head-of-line wait at speed spread 1.0: round-robin" in headline(held)
     assert not points(records)[0].measured("head_of_line_mean_s") and points(held)[0].measured("head_of_line_mean_s")
+
+
+def test_against_a_zero_reference_the_difference_decides():
+    found = points(runs("centralized", "speed_spread", 1.0, "head_of_line_mean_s", [0.0] * 5)
+                   + runs("round-robin", "speed_spread", 1.0, "head_of_line_mean_s", [1.0, 1.2, 0.8, 1.1, 0.9])
+                   + runs("auction", "speed_spread", 1.0, "head_of_line_mean_s", [0.3, -0.3, 0.2, -0.2, 0.0]))
+    held = lambda policy: Finding("HoL", find(found, "speed_spread", policy), find(found, "speed_spread", "centralized"),
+                                  "head_of_line_mean_s", "s", False)
+    assert held("round-robin").ratio is None and held("round-robin").difference.low > 0
+    assert held("round-robin").winner() == "centralized" and "difference" in held("round-robin").sentence()
+    assert held("auction").difference.crosses(0.0) and held("auction").verdict() == WITHIN_NOISE
