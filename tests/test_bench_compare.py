@@ -3,7 +3,7 @@
 import pytest
 
 from bench.compare import compare, liveness_runs, simulated, sweep_runs
-from bench.scenarios import POLICY_NAMES, Scenario, named
+from bench.scenarios import POLICY_NAMES, SWEEPS, Scenario, named
 from bench.simulate.timing import ProofTimes
 
 TIMES = ProofTimes(1, 2, 11315, (0.5, 0.6, 0.7), 0.05, 0.01, 800)
@@ -40,7 +40,7 @@ def test_every_point_runs_over_seeds_and_the_json_carries_per_seed_values_and_in
     base = Scenario("base", provers=3, jobs=12, interval_s=0.3, seed=5)
     records = compare(base, ("crash_rate",), simulated(TIMES), policies=("centralized", "round-robin"), seeds=3)
     found = points(records)
-    assert len(found) == 2 * 4 + 3 and all(sorted(r.scenario.seed for r in p.runs) == [5, 6, 7] for p in found)
+    assert len(found) == 2 * len(SWEEPS["crash_rate"].values) + 3 and all(sorted(r.scenario.seed for r in p.runs) == [5, 6, 7] for p in found)
     crashing = next(p for p in found if p.group == "crash_rate" and p.x == 0.5 and p.policy == "round-robin")
     assert len(set(crashing.values("latency_p99_s"))) > 1, "the seed changes the fault draws"
     ci = crashing.interval("latency_p99_s")
