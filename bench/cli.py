@@ -154,7 +154,8 @@ def compare(
     jobs: int = typer.Option(None, "--jobs", help="Jobs per run (sim: 200, real: 16)."),
     interval: float = typer.Option(None, "--interval", help="Seconds between submissions (sim: 0.1, real: 1.0)."),
     batch_size: int = typer.Option(None, "--batch-size", help="Transfers per proof (sim: 1, real: 4)."),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", help="First seed; each point runs seeds seed .. seed+seeds-1."),
+    seeds: int = typer.Option(None, "--seeds", min=1, help="Seeds per point (sim: 30, real: 5)."),
     verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
     address: str = typer.Option(None, "--address", help="Ray cluster to join in real mode."),
     out: Path = typer.Option(Path("bench/results/compare"), "-o", "--out-dir", help=_OUT_DIR_HELP),
@@ -165,7 +166,7 @@ def compare(
 
     if mode not in COMPARE_DEFAULTS:
         raise typer.BadParameter(f"unknown mode {mode!r}: use sim or real", param_hint="--mode")
-    given = {"provers": provers, "jobs": jobs, "interval_s": interval, "batch_size": batch_size}
+    given = {"provers": provers, "jobs": jobs, "interval_s": interval, "batch_size": batch_size, "seeds": seeds}
     base = {**COMPARE_DEFAULTS[mode], **{k: v for k, v in given.items() if v is not None}}
     run(mode, tuple(axes), **base, seed=seed, verify_scale=verify_scale, out_dir=out, address=address)
 

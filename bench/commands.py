@@ -35,17 +35,48 @@ def timing_model(path: Path = TIMES_PATH, measure: bool = False):
     return model
 
 
-def model_assumptions(model, path: Path, batch_size: int, verify_scale: float) -> str:
-    """What a simulation assumes, in one line for the screen: where its proof times come from, and the verifier."""
+MEASURED, PUBLIC, GUESS = "measured", "a public figure", "a stated guess"
+"""Where an assumption's figure comes from."""
+
+
+def assumptions(model, path: Path, batch_size: int, verify_scale: float) -> list[dict[str, str]]:
+    """Every figure the simulation assumes, with its value and its source (:data:`MEASURED`, :data:`PUBLIC`,
+    :data:`GUESS`); stored in the JSON and printed by :func:`model_assumptions`."""
     times = model.get(batch_size)
     where = model.machine.get("measured_at", "at an unrecorded time")
     cores = model.machine.get("cpu_count", "?")
     verifier = ("FREE: --verify-scale 0, no verification time is charged" if verify_scale == 0 else
                 f"{verify_scale:g} x measured ({model.machine.get('verifier', 'py_ecc')}): "
                 f"{times.verify_fixed_s * 1e3:.2f} ms a batch + {times.verify_per_proof_s * 1e3:.2f} ms a proof")
-    return (f"assumptions: proof times from {path} (measured {where} on a {cores}-core machine), median "
-            f"{times.median_s:.3g} s at {times.threads} thread(s) for {times.constraints:,} constraints; "
-            f"verifier {verifier}")
+    return [
+        {"what": "proof times", "value": f"from {_shown(path)} (measured {where} on a {cores}-core machine), median "
+                                          f"{times.median_s:.3g} s at {times.threads} thread(s) for "
+                                          f"{times.constraints:,} constraints", "source": MEASURED},
+        {"what": "proof-time distribution", "value": f"lognormal fitted to {len(times.prove_s)} warm samples "
+                                                     f"(sigma {times.sigma:.3g})", "source": GUESS},
+        {"what": "verifier", "value": verifier, "source": GUESS if verify_scale == 0 else MEASURED},
+        {"what": "request size", "value": f"{times.request_bytes} bytes a job", "source": MEASURED},
+        {"what": "proof size", "value": "256 bytes (Groth16 over BN254: two G1 and one G2 point, uncompressed)",
+         "source": PUBLIC},
+        {"what": "centralized prover", "value": "the speed of all N provers together (ideal scaling)",
+         "source": GUESS},
+        {"what": "network", "value": "no delay and unbounded bandwidth unless a sweep sets latency_s",
+         "source": GUESS},
+    ]
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it lies inside it (so stored results name no home directory)."""
+    try:
+        return Path(path).resolve().relative_to(Path(__file__).resolve().parents[1]).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def model_assumptions(model, path: Path, batch_size: int, verify_scale: float) -> str:
+    """The assumptions for the screen, one line each: what, its value, and where the figure comes from."""
+    return "assumptions:\n" + "\n".join(f"  {a['what']}: {a['value']} [{a['source']}]"
+                                          for a in assumptions(model, path, batch_size, verify_scale))
 
 
 def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[str, float] | None = None,
@@ -68,23 +99,24 @@ def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[
                f"zkprove bench simulate: {scenario.name}, {jobs:,} jobs")
     if out_dir is not None:
         write_report(out_dir, "simulate", "zkprove bench simulate", [record],
-                     provenance("zkprove bench simulate", seed, verify_scale=verify_scale, proof_times=model.as_dict()))
+                     provenance("zkprove bench simulate", seed, verify_scale=verify_scale, proof_times=model.as_dict(),
+                                assumptions=assumptions(model, times_path, batch_size, verify_scale)))
     return record
 
 
 COMPARE_DEFAULTS = {
-    "sim": {"provers": 8, "jobs": 200, "interval_s": 0.1, "batch_size": 1},
-    "real": {"provers": 4, "jobs": 16, "interval_s": 1.0, "batch_size": 4},
+    "sim": {"provers": 8, "jobs": 200, "interval_s": 0.1, "batch_size": 1, "seeds": 30},
+    "real": {"provers": 4, "jobs": 16, "interval_s": 1.0, "batch_size": 4, "seeds": 5},
 }
 """Base scenario of ``bench compare`` per mode: the real one fits a 2-core machine (a 4-transfer
 proof takes about 1.3 s on one core and its L1 verification 0.3 s, so one submission a second
-keeps the machine about 80% busy)."""
+keeps the machine about 80% busy). Seeds per point: 30 simulated, 5 real, enough for a t interval."""
 
 
 def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: int = 8, jobs: int = 200,
             interval_s: float = 0.1, batch_size: int = 1, seed: int = 0, verify_scale: float = 1.0,
             out_dir: Path = Path("bench/results/compare"), policies: tuple[str, ...] = POLICY_NAMES,
-            address: str | None = None) -> list[RunRecord]:
+            address: str | None = None, seeds: int = 30) -> list[RunRecord]:
     """Every policy under every sweep, centralized vs scattered, in simulation (``sim``, the axes of
     :data:`~bench.scenarios.SWEEPS`) or on Ray (``real``, the shorter :data:`~bench.scenarios.REAL_SWEEPS`)."""
     from bench import compare as comparison
@@ -101,13 +133,15 @@ def compare(mode: str = "sim", axes: tuple[str, ...] = tuple(SWEEPS), provers: i
         sweeps = REAL_SWEEPS
     else:
         raise ValueError(f"unknown mode {mode!r}: use sim or real")
-    records = comparison.compare(base, axes, run, policies, sweeps=sweeps,
-                                 on_run=lambda r: console.print(f"{r.scenario.name}: {r.metrics['proofs_per_s']:.3g} "
+    records = comparison.compare(base, axes, run, policies, sweeps=sweeps, seeds=seeds,
+                                 on_run=lambda r: console.print(f"{r.scenario.name} seed {r.scenario.seed}: "
+                                                                f"{r.metrics['proofs_per_s']:.3g} "
                                                                 f"proofs/s, P99 {r.metrics['latency_p99_s']:.3g} s"))
     print_runs(records, f"zkprove bench compare ({mode})")
     paths = write_report(out_dir, f"compare_{mode}", f"zkprove bench compare ({mode})", records,
-                         provenance(f"zkprove bench compare --mode {mode}", seed, base=base.as_dict(),
-                                    verify_scale=verify_scale, proof_times=model.as_dict()))
+                         provenance(f"zkprove bench compare --mode {mode}", seed, base=base.as_dict(), seeds=seeds,
+                                    verify_scale=verify_scale, proof_times=model.as_dict(),
+                                    assumptions=assumptions(model, TIMES_PATH, batch_size, verify_scale)))
     console.print(f"report: {paths['html']}")
     return records
 
@@ -124,18 +158,22 @@ def _ray_workload(address: str | None, jobs: int, batch_size: int, seed: int) ->
 
 
 def print_runs(records: list[RunRecord], title: str) -> None:
-    """One row per run: throughput, latency percentiles, waste, slashes and the longest gap."""
+    """One row per compare point: the mean over its seeds of throughput, latency percentiles, waste and
+    the longest gap, each with its 95% interval ``mean [low, high]``, and the finalized share."""
+    from bench.report.points import points
+
     table = Table(title=title)
-    for column in ("run", "mode", "proofs/s", "tx/s", "P50 s", "P99 s", "wasted prover-s", "reassigned", "slashes",
-                   "longest gap s", "finalized"):
+    for column in ("run", "mode", "seeds", "proofs/s", "P50 s", "P99 s", "wasted prover-s", "longest gap s",
+                   "finalized"):
         table.add_column(column, justify="left" if column in ("run", "mode") else "right")
-    for r in records:
-        m = r.metrics
-        table.add_row(r.scenario.name, r.mode, f"{m['proofs_per_s']:.3g}", f"{m['tx_per_s']:.3g}",
-                      f"{m['latency_p50_s']:.3g}", f"{m['latency_p99_s']:.3g}", f"{m['wasted_prover_s']:.3g}",
-                      f"{m['reassignments']:.0f}", f"{m['slashes']:.0f}", f"{m['longest_gap_s']:.3g}",
-                      f"{m['finalized']:.0f}/{m['jobs']:.0f}")
-    Console(width=170).print(table)
+    for p in points(records):
+        m = {key: p.interval(key).text() for key in ("proofs_per_s", "latency_p50_s", "latency_p99_s",
+                                                     "wasted_prover_s", "longest_gap_s")}
+        finalized = sum(p.values("finalized")), sum(p.values("jobs"))
+        table.add_row(p.name, p.runs[0].mode, str(len(p.runs)), m["proofs_per_s"], m["latency_p50_s"],
+                      m["latency_p99_s"], m["wasted_prover_s"], m["longest_gap_s"],
+                      f"{finalized[0]:.0f}/{finalized[1]:.0f}")
+    Console(width=200).print(table)
 
 
 def throughput(provers: tuple[int, ...] = (1, 2, 4), batch_sizes: tuple[int, ...] = (1, 2), jobs: int = 12,

@@ -51,18 +51,20 @@ def liveness_runs(base: Scenario) -> list[Scenario]:
 
 def compare(base: Scenario, axes: tuple[str, ...], run: Callable[[Scenario, str, float | None], RunRecord],
             policies: tuple[str, ...] = POLICY_NAMES, on_run: Callable[[RunRecord], None] | None = None,
-            sweeps: dict[str, Sweep] = SWEEPS) -> list[RunRecord]:
+            sweeps: dict[str, Sweep] = SWEEPS, seeds: int = 1) -> list[RunRecord]:
     """Every sweep run, then the liveness runs (if ``base`` submits jobs over time), each through
-    ``run(scenario, group, x)``."""
+    ``run(scenario, group, x)`` once per seed ``base.seed .. base.seed + seeds - 1`` (the seed decides
+    the fault draws, speed spread and proving times), so every point has per-seed values to bound."""
+    if seeds < 1:
+        raise ValueError(f"seeds must be >= 1, got {seeds}")
+    points = [(scenario, axis, value) for axis, value, scenario in sweep_runs(base, axes, policies, sweeps)]
+    points += [(scenario, "liveness", None) for scenario in (liveness_runs(base) if base.interval_s else ())]
     records = []
-    for axis, value, scenario in sweep_runs(base, axes, policies, sweeps):
-        records.append(run(scenario, axis, value))
-        if on_run is not None:
-            on_run(records[-1])
-    for scenario in liveness_runs(base) if base.interval_s else ():
-        records.append(run(scenario, "liveness", None))
-        if on_run is not None:
-            on_run(records[-1])
+    for scenario, group, x in points:
+        for seed in range(base.seed, base.seed + seeds):
+            records.append(run(replace(scenario, seed=seed), group, x))
+            if on_run is not None:
+                on_run(records[-1])
     return records
 
 

@@ -71,12 +71,14 @@ def _set(base: Scenario, axis: str, value: float) -> Scenario:
 
 SWEEPS: dict[str, Sweep] = {
     "provers": Sweep("provers", (1, 2, 4, 8, 16, 32)),
-    "speed_spread": Sweep("speed_spread", (0.0, 0.25, 0.5, 1.0)),
-    "crash_rate": Sweep("crash_rate", (0.0, 0.1, 0.3, 0.5)),
-    "byzantine": Sweep("byzantine", (0.0, 0.1, 0.25, 0.4)),
-    "latency_s": Sweep("latency_s", (0.0, 0.05, 0.2, 1.0)),
+    "speed_spread": Sweep("speed_spread", (0.0, 0.25, 0.5, 0.75, 1.0)),
+    "crash_rate": Sweep("crash_rate", (0.0, 0.1, 0.2, 0.3, 0.5)),
+    "byzantine": Sweep("byzantine", (0.0, 0.125, 0.25, 0.375, 0.5)),
+    "latency_s": Sweep("latency_s", (0.0, 0.05, 0.1, 0.2, 0.5, 1.0)),
 }
-"""The axes of the issue: provers, heterogeneity, failure rate, byzantine share, network latency."""
+"""The axes of the issue: provers, heterogeneity, failure rate, byzantine share, network latency; at least
+five values each, so a plot of a sweep is a curve, not a line between two ends (byzantine shares are
+eighths: each value is one more faulty prover of the default 8)."""
 
 REAL_SWEEPS: dict[str, Sweep] = {
     "provers": Sweep("provers", (1, 2, 4)),

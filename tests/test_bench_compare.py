@@ -3,7 +3,7 @@
 import pytest
 
 from bench.compare import compare, liveness_runs, simulated, sweep_runs
-from bench.scenarios import POLICY_NAMES, Scenario, named
+from bench.scenarios import POLICY_NAMES, SWEEPS, Scenario, named
 from bench.simulate.timing import ProofTimes
 
 TIMES = ProofTimes(1, 2, 11315, (0.5, 0.6, 0.7), 0.05, 0.01, 800)
@@ -30,6 +30,30 @@ def test_provers_sweep_runs_a_backlog_and_more_provers_prove_faster():
     assert runs[("round-robin", 8)].metrics["proofs_per_s"] > 4 * runs[("round-robin", 1)].metrics["proofs_per_s"]
 
 
+def test_every_point_runs_over_seeds_and_the_json_carries_per_seed_values_and_intervals(tmp_path):
+    import json
+
+    from bench.report.build import write_report
+    from bench.report.points import points
+    from bench.report.results import provenance
+
+    base = Scenario("base", provers=3, jobs=12, interval_s=0.3, seed=5)
+    records = compare(base, ("crash_rate",), simulated(TIMES), policies=("centralized", "round-robin"), seeds=3)
+    found = points(records)
+    assert len(found) == 2 * len(SWEEPS["crash_rate"].values) + 3 and all(sorted(r.scenario.seed for r in p.runs) == [5, 6, 7] for p in found)
+    crashing = next(p for p in found if p.group == "crash_rate" and p.x == 0.5 and p.policy == "round-robin")
+    assert len(set(crashing.values("latency_p99_s"))) > 1, "the seed changes the fault draws"
+    ci = crashing.interval("latency_p99_s")
+    assert ci.n == 3 and ci.low < ci.value < ci.high
+    data = json.loads(write_report(tmp_path, "cmp", "seeds", records, provenance("test", 5))["json"].read_text())
+    summary = next(p for p in data["points"] if p["group"] == "crash_rate" and p["x"] == 0.5
+                   and p["policy"] == "round-robin")
+    assert summary["seeds"] == [5, 6, 7] and summary["metrics"]["latency_p99_s"]["values"] == crashing.values(
+        "latency_p99_s") and summary["metrics"]["latency_p99_s"]["ci"]["low"] == ci.low
+    with pytest.raises(ValueError, match="seeds must be >= 1"):
+        compare(base, ("crash_rate",), simulated(TIMES), seeds=0)
+
+
 def test_named_scenarios_and_the_centralized_prover_is_the_operators_own():
     scenario = named("auction/byzantine")
     assert scenario.policy == "auction" and scenario.faults["byzantine"] > 0
@@ -48,7 +72,7 @@ def test_real_compare_runs_on_ray_with_arrivals_speed_spread_and_the_outage(tmp_
 
     try:
         records = compare_command("real", ("speed_spread",), provers=2, jobs=3, interval_s=0.3, batch_size=1,
-                                  out_dir=tmp_path, policies=("centralized", "round-robin"), address="local")
+                                  out_dir=tmp_path, policies=("centralized", "round-robin"), address="local", seeds=1)
     finally:
         ray.shutdown()
     assert [(r.group, r.scenario.policy) for r in records] == [
@@ -71,3 +95,20 @@ def test_calibration_against_real_ray_runs(tmp_path):
     for real, sim in pairs:
         assert real.metrics["finalized"] == sim.metrics["finalized"] == 6
         assert set(agreement(real, sim)) == {"proofs_per_s", "latency_p50_s", "latency_p99_s"}
+
+
+def test_every_assumption_of_the_simulation_is_stated_with_its_source():
+    from bench.commands import GUESS, MEASURED, PUBLIC, assumptions, model_assumptions
+    from bench.simulate.timing import TimingModel
+
+    model = TimingModel((TIMES,), {"measured_at": "2026-12-03T08:00:00+0000", "cpu_count": 2,
+                                   "verifier": "zkprove.l1, native"})
+    stated = {a["what"]: a for a in assumptions(model, "proof_times.json", 1, 1.0)}
+    assert stated["proof times"]["source"] == MEASURED and "2026-12-03" in stated["proof times"]["value"]
+    assert stated["verifier"]["source"] == MEASURED and "native" in stated["verifier"]["value"]
+    assert stated["proof size"]["source"] == PUBLIC and stated["centralized prover"]["source"] == GUESS
+    assert {a["source"] for a in stated.values()} <= {MEASURED, PUBLIC, GUESS}
+    free = {a["what"]: a for a in assumptions(model, "proof_times.json", 1, 0.0)}
+    assert free["verifier"]["source"] == GUESS and "FREE" in free["verifier"]["value"]
+    screen = model_assumptions(model, "proof_times.json", 1, 1.0).splitlines()
+    assert len(screen) == 1 + len(stated) and all(line.endswith("]") for line in screen[1:])

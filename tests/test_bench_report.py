@@ -64,6 +64,9 @@ def test_report_writes_json_csv_png_and_a_self_contained_html(tmp_path):
     parser.feed(paths["html"].read_text())
     assert "table" in parser.tags and parser.tags.count("img") == len([k for k in paths if k not in ("json", "csv", "html")])
     assert all(src.startswith("data:image/png;base64,") for src in parser.sources)
+    assert "mean over seeds [95% interval]" in paths["html"].read_text()
+    assert {p["policy"] for p in data["points"]} >= {"centralized", "round-robin"}
+    assert all(set(p["metrics"]["proofs_per_s"]) == {"values", "ci"} for p in data["points"])
 
 
 def test_results_round_trip(tmp_path):

@@ -156,3 +156,60 @@ def test_the_simulation_names_its_assumptions():
     assert "proof_times.json" in charged and "2026-12-03" in charged and "2-core" in charged
     assert "300.00 ms a batch + 100.00 ms a proof" in charged and "native" in charged
     assert "FREE" in model_assumptions(model, "proof_times.json", 1, 0.0)
+
+
+def test_head_of_line_cost_of_in_order_finality_is_measured():
+    """Two provers join at 1 s; p0 straggles (3 s proofs): job 0 is ready at 4 s, while p1 proves jobs
+    1 and 2 by 2 s and 3 s, which wait for it (2 s and 1 s), and job 3, ready at 4 s, waits for nothing."""
+    from workers.metrics import measure
+
+    straggling = Scenario("hol", "round-robin", provers=2, jobs=4, deadline_s=100.0, seed=0,
+                          faults={"straggler": 0.5, "slowdown": 3.0, "rate": 1.0})
+    assert [spec.kind for spec in straggling.fault_specs()] == ["straggler", "honest"]
+    held = measure(run(straggling).log)
+    assert (held.head_of_line_mean_s, held.head_of_line_max_s) == (0.75, 2.0)
+    even = measure(run(replace(straggling, faults={})).log)
+    assert (even.head_of_line_mean_s, even.head_of_line_max_s) == (0.0, 0.0)
+
+
+def test_a_prover_downloads_the_proving_key_over_its_link_before_it_joins():
+    """A 2 MB key on a 1 MB/s link with 0.5 s latency: 2.5 s before the 1 s warm-up proof, once."""
+    scenario = Scenario("wan", "round-robin", provers=2, jobs=2, deadline_s=100.0,
+                        faults={"latency_s": 0.5, "bandwidth_bps": 1e6})
+    keyed = run(scenario, replace(FIXED, key_bytes=2_000_000))
+    assert [e[0] for e in keyed.log.events("prover_joined")] == [3.5, 3.5]
+    assert [e[0] for e in run(scenario).log.events("prover_joined")] == [1.0, 1.0]
+
+
+def test_a_correlated_outage_takes_a_whole_region_down_together():
+    """Four provers, 1 s proofs, a job every 0.5 s, an outage from 5 s to 15 s: losing one prover costs
+    one lost proof, losing all four (one region) stops finality for the whole window; all finalize in the end."""
+    from workers.metrics import measure
+
+    scenario = Scenario("region", "round-robin", provers=4, jobs=40, interval_s=0.5, deadline_s=100.0,
+                        outage=(5.0, 15.0))
+    one, region = (measure(run(scenario, outage_provers=n).log) for n in (1, 4))
+    assert one.finalized == region.finalized == 40
+    assert one.longest_gap_s <= 2.5 and region.longest_gap_s >= 10.0
+    with pytest.raises(ValueError, match="outage_provers=5"):
+        Simulation(scenario, FIXED, outage_provers=5)
+
+
+@pytest.mark.parametrize("up_s, down_s", [(20.0, 5.0), (5.0, 5.0)])
+def test_churn_costs_the_share_of_time_provers_are_away_plus_the_work_they_drop(up_s, down_s):
+    """Alternating exponential up and down times: a prover is present a share up / (up + down) of the
+    time (renewal theory), so a backlog on 1 s proofs finalizes at about provers * that share, less
+    the prover-seconds lost when a prover leaves mid-proof; without churn no prover leaves."""
+    from workers.metrics import measure
+
+    scenario = Scenario("churn", "round-robin", provers=4, jobs=400, deadline_s=100.0)
+    churned = run(scenario, churn_up_s=up_s, churn_down_s=down_s)
+    m = measure(churned.log)
+    present = up_s / (up_s + down_s)
+    expected = (scenario.provers * present * m.makespan_s - m.wasted_prover_s) / m.makespan_s
+    assert m.finalized == 400 and m.reassignments > 0
+    assert m.proofs_per_s == pytest.approx(expected, rel=0.08)
+    steady = run(scenario)
+    assert not steady.log.events("prover_left") and measure(steady.log).proofs_per_s > expected / present
+    with pytest.raises(ValueError, match="churn_up_s=-1"):
+        Simulation(scenario, FIXED, churn_up_s=-1.0)

@@ -7,7 +7,7 @@ prover networks publish (docs/architecture.md, section "Metrics", prints
 proofs/s and tx/s, latency from submission to finality (P50/P90/P99), the
 share of attempts that met their deadline, wasted prover-seconds,
 reassignments, slashes, invalid proofs caught, the longest gap without a
-finalization (liveness), and, across runs, scaling efficiency T1/(M*TM).
+finalization (liveness), the head-of-line cost of in-order finality, and, across runs, scaling efficiency T1/(M*TM).
 
 Deadlines are per attempt, counted from its assignment; latency is per job,
 counted from its submission, so it includes the time a job waits for a free
@@ -46,6 +46,9 @@ DEFINITIONS: dict[str, str] = {
     "invalid_caught": "proofs the L1 verifier refused",
     "rejected": "submissions and answers the coordinator refused, with a reason",
     "longest_gap_s": "longest time without a finalization (from the first submission), seconds",
+    "head_of_line_mean_s": "mean seconds a finalized job's verified proof waited for earlier jobs to finalize "
+                           "(in-order finality: one slow job holds back every later one)",
+    "head_of_line_max_s": "the longest such wait, seconds",
 }
 """What each :class:`RunMetrics` field means; docs/architecture.md ("Metrics") prints the same."""
 
@@ -75,6 +78,8 @@ class RunMetrics:
     invalid_caught: int
     rejected: int
     longest_gap_s: float
+    head_of_line_mean_s: float = 0.0
+    head_of_line_max_s: float = 0.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -96,6 +101,7 @@ def measure(log: JobStore) -> RunMetrics:
     kinds = [e[1] for e in events]
     misses = kinds.count("deadline_missed")
     times = [start] + sorted(at for _, _, at in log.finalized())
+    held = head_of_line(done, events)
     return RunMetrics(
         jobs=len(jobs),
         finalized=len(done),
@@ -118,7 +124,21 @@ def measure(log: JobStore) -> RunMetrics:
         invalid_caught=kinds.count("invalid_proof"),
         rejected=kinds.count("rejected"),
         longest_gap_s=max((b - a for a, b in pairwise(times)), default=0.0),
+        head_of_line_mean_s=float(np.mean(held)) if held else 0.0,
+        head_of_line_max_s=max(held, default=0.0),
     )
+
+
+def head_of_line(done: list, events: list) -> list[float]:
+    """Per finalized job: its finalization time less the time its proof was ready (the last ``verified``
+    event of the job at or before its finalization; with k-of-N redundancy the k-th proof). Jobs finalize
+    in link order, so a job proved early waits here for every earlier job still being proved."""
+    finalized_at = {j.job_id: j.finalized_at for j in done}
+    ready: dict[int, float] = {}
+    for at, kind, job_id, *_ in events:
+        if kind == "verified" and job_id in finalized_at and at <= finalized_at[job_id]:
+            ready[job_id] = max(at, ready.get(job_id, at))
+    return [finalized_at[j] - ready[j] for j in finalized_at if j in ready]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -18,72 +18,95 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from .findings import Finding, crossover
+from .plots import errorbars
+from .points import find, points
 from .results import RunRecord, load_results
 
 
-def _pick(records: list[RunRecord], group: str, policy: str, x: float | None = None) -> RunRecord:
-    runs = [r for r in records if r.group == group and r.scenario.policy == policy and (x is None or r.x == x)]
-    if not runs:
-        raise KeyError(f"no {policy} run in group {group!r} at {x}")
-    return max(runs, key=lambda r: r.x or 0.0) if x is None else runs[0]
+def findings(records: list[RunRecord]) -> list[Finding]:
+    """Each scattered policy against the centralized prover (and redundancy and the auction against plain
+    round-robin under byzantine provers) at the far end of every sweep the records hold."""
+    found = points(records)
+    groups = {p.group for p in found}
+    present = {(p.group, p.policy) for p in found}
+    out = []
 
+    def add(topic: str, group: str, challenger: str, reference: str, metric: str, label: str, higher: bool) -> None:
+        if {(group, challenger), (group, reference)} <= present:
+            pair = find(found, group, challenger), find(found, group, reference)
+            if all(p.measured(metric) for p in pair):
+                out.append(Finding(topic, *pair, metric, label, higher))
 
-def _top(records: list[RunRecord], group: str) -> float:
-    return max(r.x for r in records if r.group == group)
+    top = {g: max((p.x for p in found if p.group == g and p.x is not None), default=None) for g in groups}
+    for policy in ("round-robin", "open-race", "redundant", "auction"):
+        add(f"Throughput at {top.get('provers')} provers", "provers", policy, "centralized", "proofs_per_s",
+            "proofs/s", True)
+    for policy in ("round-robin", "auction"):
+        add(f"P99 at speed spread {top.get('speed_spread')}", "speed_spread", policy, "centralized",
+            "latency_p99_s", "s P99", False)
+    add(f"Throughput at crash rate {top.get('crash_rate')}", "crash_rate", "round-robin", "centralized",
+        "proofs_per_s", "proofs/s", True)
+    add(f"P99 at crash rate {top.get('crash_rate')}", "crash_rate", "round-robin", "centralized", "latency_p99_s",
+        "s P99", False)
+    add(f"P99 at network delay {top.get('latency_s')} s", "latency_s", "round-robin", "centralized",
+        "latency_p99_s", "s P99", False)
+    for policy in ("redundant", "auction"):
+        add(f"P99 at byzantine share {top.get('byzantine')}", "byzantine", policy, "round-robin", "latency_p99_s",
+            "s P99", False)
+        add(f"Wasted work at byzantine share {top.get('byzantine')}", "byzantine", policy, "round-robin",
+            "wasted_prover_s", "prover-s wasted", False)
+    for policy in ("round-robin", "auction"):
+        add(f"Head-of-line wait at speed spread {top.get('speed_spread')}", "speed_spread", policy, "centralized",
+            "head_of_line_mean_s", "s a verified proof waits for earlier jobs (in-order finality)", False)
+    for policy in ("round-robin", "auction"):
+        add("Liveness through an outage", "liveness", policy, "centralized", "longest_gap_s",
+            "s longest gap without a finalization", False)
+        add("P99 through an outage", "liveness", policy, "centralized", "latency_p99_s", "s P99", False)
+    return out
 
 
 def headline(records: list[RunRecord], calibration: list[RunRecord] | None = None) -> str:
-    """The section's text: a few sentences, each figure taken from ``records``."""
-    m = lambda group, policy, x=None: _pick(records, group, policy, x).metrics
-    n, spread, byz, crash = (_top(records, g) for g in ("provers", "speed_spread", "byzantine", "crash_rate"))
-    central, rr, race, k2, auction = (m("provers", p, n)["proofs_per_s"]
-                                      for p in ("centralized", "round-robin", "open-race", "redundant", "auction"))
-    outage = {p: m("liveness", p) for p in ("centralized", "round-robin", "auction")}
-    crashed, central_crashed = m("crash_rate", "round-robin", crash), m("crash_rate", "centralized", crash)
-    real = records[0].mode == "real"
-    equal = "one prover actor with every core" if real else "ideal scaling assumed"
-    lines = [
-        (f"**Throughput.** With {n:g} provers and a backlog of jobs, scattered round-robin provers reach "
-        f"{rr:.3g} proofs/s, {rr / central:.0%} of one centralized prover holding the same resources "
-        f"({central:.3g} proofs/s, {equal}); open race {race:.3g}, 2-of-N redundancy {k2:.3g}, "
-        f"auction {auction:.3g}."),
-        (f"**Tail latency and stability.** As prover speeds scatter (lognormal sigma {spread:g}), round-robin's "
-        f"P99 goes from {m('speed_spread', 'round-robin', 0.0)['latency_p99_s']:.3g} s to "
-        f"{m('speed_spread', 'round-robin', spread)['latency_p99_s']:.3g} s; the auction, whose bids favour fast "
-        f"provers, ends at {m('speed_spread', 'auction', spread)['latency_p99_s']:.3g} s and the centralized prover "
-        f"at {m('speed_spread', 'centralized', spread)['latency_p99_s']:.3g} s. With half the provers crashing on "
-        f"{crash:.0%} of their attempts, round-robin finalizes {crashed['finalized']:.0f} of {crashed['jobs']:.0f} "
-        f"jobs at a P99 of {crashed['latency_p99_s']:.3g} s after {crashed['reassignments']:.0f} reassignments; the "
-        f"centralized prover, crashing as often on average, runs at {central_crashed['proofs_per_s']:.3g} proofs/s "
-        f"(against {crashed['proofs_per_s']:.3g}) with a P99 of {central_crashed['latency_p99_s']:.3g} s, since "
-        f"nothing proves while it restarts."),
-        (f"**What redundancy and slashing buy.** With {byz:.0%} byzantine provers, round-robin reaches a P99 of "
-        f"{m('byzantine', 'round-robin', byz)['latency_p99_s']:.3g} s and wastes "
-        f"{m('byzantine', 'round-robin', byz)['wasted_prover_s']:.3g} prover-seconds; 2-of-N redundancy "
-        f"{_compare(m('byzantine', 'redundant', byz), m('byzantine', 'round-robin', byz))}; the stake auction "
-        f"{_compare(m('byzantine', 'auction', byz), m('byzantine', 'round-robin', byz))}, slashing "
-        f"{m('byzantine', 'auction', byz)['slashes']:.0f} times. The verifier rejected "
-        f"{m('byzantine', 'round-robin', byz)['invalid_caught']:.0f} invalid proofs in the round-robin run alone."),
-        (f"**Liveness.** An outage of the centralized prover stops finality for its whole length: the longest gap "
-        f"without a finalization is {outage['centralized']['longest_gap_s']:.3g} s, against "
-        f"{outage['round-robin']['longest_gap_s']:.3g} s (round-robin) and "
-        f"{outage['auction']['longest_gap_s']:.3g} s (auction) when the same prover drops out of a scattered "
-        f"fleet; P99 latency is {outage['centralized']['latency_p99_s']:.3g} s against "
-        f"{outage['round-robin']['latency_p99_s']:.3g} s."),
-    ]
+    """The section's text: where the centralized prover wins, where scattered provers win, what is within
+    the noise; every figure and interval computed from ``records``."""
+    found = findings(records)
+    if not found:
+        raise ValueError("the results hold none of the sweeps the answer compares (provers, speed_spread, "
+                         "crash_rate, latency_s, byzantine, liveness)")
+    central = [f for f in found if f.winner() == "centralized"]
+    scattered = [f for f in found if f.winner() not in (None, "centralized") and f.reference.policy == "centralized"]
+    among = [f for f in found if f.winner() is not None and f.reference.policy != "centralized"]
+    noise = [f for f in found if f.winner() is None]
+    seeds = min(len(p.runs) for p in points(records))
+    lines = [f"Every figure is the mean over {seeds} or more seeds with its 95% interval `mean [low, high]`; a "
+             f"ratio's interval is a seeded bootstrap, and a difference whose interval contains a ratio of 1 is "
+             f"called within the noise, not a win." if seeds > 1 else
+             "These results hold a single seed per point: no interval can be given, so no finding is called a "
+             "win; rerun with `--seeds` (30 simulated, 5 real by default)."]
+    for title, chosen in (("Where the centralized prover wins", central), ("Where scattered provers win", scattered),
+                          ("Among scattered policies", among), ("Within the noise (no winner)", noise)):
+        body = "\n".join(f"- {f.sentence()}" for f in chosen) or "- none"
+        lines.append(f"**{title}.**\n\n{body}")
+    changes = [c for c in (crossover(line) for line in sweep_lines(records)) if c]
+    lines.append("**Crossovers.**\n\n" + ("\n".join(f"- {c}" for c in changes) or
+                                           "- none: along every sweep, no winner outside the noise gives way to another"))
     if calibration:
         lines.append(_calibration_sentence(calibration))
     return "\n\n".join(lines)
 
 
-def _compare(run: dict, reference: dict) -> str:
-    """"reaches a P99 of x s (lower) for y wasted prover-seconds (more)" against ``reference``."""
-    def word(a: float, b: float, less: str, more: str) -> str:
-        return "the same" if abs(a - b) <= 0.02 * max(abs(b), 1e-9) else (less if a < b else more)
-
-    p99, wasted = run["latency_p99_s"], run["wasted_prover_s"]
-    return (f"reaches {p99:.3g} s ({word(p99, reference['latency_p99_s'], 'lower', 'higher')}) for {wasted:.3g} "
-            f"wasted prover-seconds ({word(wasted, reference['wasted_prover_s'], 'less', 'more')})")
+def sweep_lines(records: list[RunRecord]) -> list[list[Finding]]:
+    """Round-robin against the centralized prover at every x of each fault sweep, on throughput and on P99."""
+    found = points(records)
+    present = {(p.group, p.policy, p.x) for p in found}
+    lines = []
+    for group in ("crash_rate", "latency_s", "speed_spread", "byzantine", "provers"):
+        xs = sorted(x for g, policy, x in present if g == group and policy == "centralized"
+                    and (g, "round-robin", x) in present)
+        for metric, label, higher in (("proofs_per_s", "Throughput", True), ("latency_p99_s", "P99", False)):
+            lines.append([Finding(group, find(found, group, "round-robin", x), find(found, group, "centralized", x),
+                                  metric, label, higher) for x in xs])
+    return [line for line in lines if len(line) > 1]
 
 
 def _calibration_sentence(records: list[RunRecord]) -> str:
@@ -101,22 +124,25 @@ def figure(records: list[RunRecord]) -> bytes:
     import io
 
     fig, axes = plt.subplots(2, 2, figsize=(9, 6))
-    policies = sorted({r.scenario.policy for r in records})
-    for policy in policies:
+    found = points(records)
+    for policy in sorted({p.policy for p in found}):
         for ax, group, key in ((axes[0, 0], "provers", "proofs_per_s"), (axes[0, 1], "byzantine", "latency_p99_s"),
                                (axes[1, 0], "byzantine", "wasted_prover_s")):
-            runs = sorted((r for r in records if r.group == group and r.scenario.policy == policy), key=lambda r: r.x)
-            ax.plot([r.x for r in runs], [r.metrics[key] for r in runs], marker="o", ms=3, label=policy)
-    for r in (r for r in records if r.group == "liveness"):
+            line = sorted((p for p in found if p.group == group and p.policy == policy), key=lambda p: p.x)
+            errorbars(ax, [p.x for p in line], [p.interval(key) for p in line], policy)
+    first_seed = min(r.scenario.seed for r in records)
+    for r in (r for r in records if r.group == "liveness" and r.scenario.seed == first_seed):
         axes[1, 1].step([0.0, *r.finalized_at], range(len(r.finalized_at) + 1), where="post", label=r.scenario.policy)
         axes[1, 1].axvspan(*r.scenario.outage, color="grey", alpha=0.1)
+    for ax in axes.flat:
+        ax.set_ylim(bottom=0)
     axes[0, 0].set(xscale="log", xlabel="provers", ylabel="proofs/s", title="Throughput vs provers")
     axes[0, 0].set_xticks(sorted({r.x for r in records if r.group == "provers"}))
     axes[0, 0].xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     axes[0, 0].xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     axes[0, 1].set(xlabel="byzantine share", ylabel="P99 s", title="Tail latency vs byzantine share")
     axes[1, 0].set(xlabel="byzantine share", ylabel="prover-s", title="Wasted work vs byzantine share")
-    axes[1, 1].set(xlabel="seconds", ylabel="finalized", title="Liveness through an outage (grey)")
+    axes[1, 1].set(xlabel="seconds", ylabel="finalized", title=f"Liveness through an outage (grey), seed {first_seed}")
     axes[0, 0].legend(fontsize=7)
     axes[1, 1].legend(fontsize=7)
     fig.tight_layout()
@@ -142,11 +168,12 @@ def write_answer(compare_json: str | PathLike, out_dir: str | PathLike = "bench/
     source = (f"every proof made and verified for real on Ray: jobs of {base.get('batch_size')} transfers, "
               f"{base.get('jobs')} per run, one every {base.get('interval_s')} s outside the provers sweep; the "
               f"scattered provers share the machine's cores with each other and with the L1 verifier"
-              if records[0].mode == "real" else "simulated from proof times measured on this machine")
+              if records[0].mode == "real" else _simulated_from(provenance))
 
     def section(image: str) -> str:
         return (f"### Centralized vs scattered proving: what the measurements say\n\n"
-                f"{headline(records, calibration)}\n\n![centralized vs scattered]({image})\n\n"
+                f"{headline(records, calibration)}\n\n{_assumptions(provenance)}"
+                f"![centralized vs scattered]({image})\n\n"
                 f"*Generated by `zkprove bench answer` from `{Path(compare_json).name}` "
                 f"({provenance.get('command')}, seed {provenance.get('seed')}, {machine.get('cpu_count')} cores, "
                 f"{provenance.get('created')}); {source}.*\n")
@@ -156,6 +183,21 @@ def write_answer(compare_json: str | PathLike, out_dir: str | PathLike = "bench/
     if readme is not None:
         splice(Path(readme), section(png.resolve().relative_to(Path(readme).resolve().parent).as_posix()))
     return md, png
+
+
+def _simulated_from(provenance: dict) -> str:
+    """Where a simulation's proof times came from, as stored in its results."""
+    measured = provenance.get("proof_times", {}).get("machine", {})
+    return (f"simulated from proof times measured {measured.get('measured_at', 'at an unrecorded time')} on a "
+            f"{measured.get('cpu_count', '?')}-core machine ({measured.get('platform', 'unrecorded platform')})")
+
+
+def _assumptions(provenance: dict) -> str:
+    """The stored assumptions of the run, one bullet each with its source (empty when none were stored)."""
+    stated = provenance.get("assumptions") or []
+    if not stated:
+        return ""
+    return "**Assumptions.**\n\n" + "".join(f"- {a['what']}: {a['value']} ({a['source']})\n" for a in stated) + "\n"
 
 
 ANSWER_MARKERS = ("<!-- bench answer: start -->", "<!-- bench answer: end -->")

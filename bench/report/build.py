@@ -13,7 +13,7 @@ from os import PathLike
 from pathlib import Path
 
 from . import plots
-from .html import runs_table, write_page
+from .html import points_table, runs_table, write_page
 from .results import RunRecord, write_results
 
 FAULT_AXES = ("crash_rate", "byzantine", "latency_s", "speed_spread")
@@ -68,7 +68,8 @@ def write_report(out_dir: str | PathLike, name: str, title: str, records: list[R
     for stem, png in pngs.items():
         paths[stem] = out / f"{name}_{stem}.png"
         paths[stem].write_bytes(png)
-    sections = [("All runs", runs_table(records), None)]
+    sections = [("Every point: mean over seeds [95% interval]", points_table(records), None),
+                ("All runs (one per seed)", runs_table(records), None)]
     pairs = calibration_pairs(records)
     if pairs:
         sections.append(("Calibration: simulated vs real", calibration_table(pairs), pngs.get("calibration")))

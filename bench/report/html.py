@@ -36,6 +36,21 @@ def runs_table(records: list[RunRecord]) -> str:
     return f"<table><tr><th>scenario</th><th>mode</th>{head}</tr>{''.join(rows)}</table>"
 
 
+INTERVAL_COLUMNS = (("proofs_per_s", "proofs/s"), ("latency_p50_s", "P50 s"), ("latency_p99_s", "P99 s"),
+                    ("wasted_prover_s", "wasted prover-s"), ("longest_gap_s", "longest gap s"))
+
+
+def points_table(records: list[RunRecord]) -> str:
+    """One row per compare point: seeds, then each metric of :data:`INTERVAL_COLUMNS` as ``mean [95% interval]``."""
+    from .points import points
+
+    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in INTERVAL_COLUMNS)
+    rows = [f"<tr><td>{html.escape(p.name)}</td><td>{p.runs[0].mode}</td><td>{len(p.runs)}</td>"
+            + "".join(f"<td>{p.interval(key).text()}</td>" for key, _ in INTERVAL_COLUMNS) + "</tr>"
+            for p in points(records)]
+    return f"<table><tr><th>point</th><th>mode</th><th>seeds</th>{head}</tr>{''.join(rows)}</table>"
+
+
 def page(title: str, provenance: dict, sections: list[tuple[str, str, bytes | None]]) -> str:
     """The page: ``sections`` are (heading, HTML body, PNG or None)."""
     parts = [(f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"

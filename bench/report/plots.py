@@ -1,5 +1,7 @@
 """The report's figures, as small PNGs (matplotlib, Agg backend): one function per question.
 
+Each sweep point is the mean over its seeds with a 95% error bar (:mod:`.points`); rate axes start at zero.
+
 * :func:`throughput_vs_provers`: proofs/s per policy as provers are added;
 * :func:`latency_vs_sweep`: P50 (solid) and P99 (dashed) per policy along any sweep axis;
 * :func:`wasted_work`: prover-seconds spent on attempts that were not accepted, per policy and axis value;
@@ -19,6 +21,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from bench.stats import Interval
+
+from .points import points
 from .results import RunRecord
 
 DPI = 80
@@ -33,48 +38,62 @@ def _png(fig: plt.Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _by_policy(records: list[RunRecord]) -> dict[str, list[RunRecord]]:
-    """One line per policy (and per circuit size, when the records hold several)."""
+def errorbars(ax: plt.Axes, xs: list, intervals: list[Interval], label: str, **style: object):
+    """Means joined by a line, each with its 95% interval as an error bar; returns the line."""
+    means = [i.value for i in intervals]
+    below = [i.value - i.low for i in intervals]
+    above = [i.high - i.value for i in intervals]
+    return ax.errorbar(xs, means, yerr=[below, above], marker="o", ms=3, capsize=2, label=label, **style).lines[0]
+
+
+def _lines(records: list[RunRecord]) -> dict[str, list]:
+    """One line of compare points (over seeds) per policy, and per circuit size when the records hold several."""
     sizes = len({r.scenario.batch_size for r in records}) > 1
-    lines: dict[str, list[RunRecord]] = defaultdict(list)
-    for r in sorted(records, key=lambda r: r.x or 0.0):
-        lines[r.scenario.policy + (f" T={r.scenario.batch_size}" if sizes else "")].append(r)
+    lines: dict[str, list] = defaultdict(list)
+    for p in sorted(points(records), key=lambda p: p.x or 0.0):
+        lines[p.policy + (f" T={p.runs[0].scenario.batch_size}" if sizes else "")].append(p)
     return lines
 
 
 def throughput_vs_provers(records: list[RunRecord]) -> bytes:
-    """Proofs/s against the number of provers, one line per policy."""
+    """Proofs/s against the number of provers, one line per policy, 95% error bars; the axis starts at zero."""
     fig, ax = plt.subplots(figsize=SIZE)
-    for policy, runs in _by_policy(records).items():
-        ax.plot([r.x for r in runs], [r.metrics["proofs_per_s"] for r in runs], marker="o", label=policy)
-    ax.set(xscale="log", xlabel="provers", ylabel="proofs / s", title="Throughput vs provers")
+    for policy, line in _lines(records).items():
+        errorbars(ax, [p.x for p in line], [p.interval("proofs_per_s") for p in line], policy)
+    ax.set(xscale="log", xlabel="provers", ylabel="proofs / s", title="Throughput vs provers (95% intervals)")
+    ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     return _png(fig)
 
 
 def latency_vs_sweep(records: list[RunRecord], axis: str) -> bytes:
-    """P50 (solid) and P99 (dashed) latency to finality against ``axis``, one colour per policy."""
+    """P50 (solid) and P99 (dashed) latency to finality against ``axis``, one colour per policy, 95% error bars."""
     fig, ax = plt.subplots(figsize=SIZE)
-    for policy, runs in _by_policy(records).items():
-        xs = [r.x for r in runs]
-        (line,) = ax.plot(xs, [r.metrics["latency_p50_s"] for r in runs], marker="o", label=f"{policy} P50")
-        ax.plot(xs, [r.metrics["latency_p99_s"] for r in runs], ls="--", color=line.get_color(), label=f"{policy} P99")
-    ax.set(xlabel=axis, ylabel="seconds to finality", title=f"Latency vs {axis}")
+    for policy, line in _lines(records).items():
+        xs = [p.x for p in line]
+        drawn = errorbars(ax, xs, [p.interval("latency_p50_s") for p in line], f"{policy} P50")
+        errorbars(ax, xs, [p.interval("latency_p99_s") for p in line], f"{policy} P99", ls="--",
+                  color=drawn.get_color())
+    ax.set(xlabel=axis, ylabel="seconds to finality", title=f"Latency vs {axis} (95% intervals)")
+    ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, ncol=2)
     return _png(fig)
 
 
 def wasted_work(records: list[RunRecord], axis: str) -> bytes:
-    """Wasted prover-seconds per policy, one bar group per value of ``axis``."""
-    lines = _by_policy(records)
+    """Mean wasted prover-seconds per policy with 95% error bars, one bar group per value of ``axis``."""
+    lines = _lines(records)
     values = sorted({r.x for r in records})
     fig, ax = plt.subplots(figsize=SIZE)
     width = 0.8 / max(len(lines), 1)
-    for i, (policy, runs) in enumerate(lines.items()):
-        wasted = {r.x: r.metrics["wasted_prover_s"] for r in runs}
-        ax.bar([k + i * width for k in range(len(values))], [wasted.get(v, 0.0) for v in values], width, label=policy)
+    for i, (policy, line) in enumerate(lines.items()):
+        wasted = {p.x: p.interval("wasted_prover_s") for p in line}
+        bars = [wasted.get(v) for v in values]
+        means = [b.value if b else 0.0 for b in bars]
+        errors = [[b.value - b.low if b else 0.0 for b in bars], [b.high - b.value if b else 0.0 for b in bars]]
+        ax.bar([k + i * width for k in range(len(values))], means, width, yerr=errors, capsize=2, label=policy)
     ax.set_xticks([k + 0.4 - width / 2 for k in range(len(values))], [f"{v:g}" for v in values])
-    ax.set(xlabel=axis, ylabel="wasted prover-seconds", title=f"Wasted work vs {axis}")
+    ax.set(xlabel=axis, ylabel="wasted prover-seconds", title=f"Wasted work vs {axis} (95% intervals)")
     ax.legend(fontsize=8)
     return _png(fig)
 

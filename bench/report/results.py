@@ -22,8 +22,13 @@ from workers.scenario import Scenario
 from zkprove.cli.paths import provenance as json_provenance
 from zkprove.formats.bounded_json import read_json
 
-BENCH_PACKAGES = ("simpy", "matplotlib")
+BENCH_PACKAGES = ("simpy", "matplotlib", "scipy")
 """Versioned in a bench's provenance beside :data:`zkprove.cli.paths.PROVENANCE_PACKAGES`."""
+
+
+SUMMARIZED = ("proofs_per_s", "tx_per_s", "latency_p50_s", "latency_p99_s", "wasted_prover_s", "longest_gap_s",
+              "finalized", "slashes", "head_of_line_mean_s", "head_of_line_max_s")
+"""The metrics whose per-seed values and intervals the JSON carries per compare point."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,11 @@ def write_results(out_dir: str | PathLike, name: str, records: list[RunRecord], 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path, csv_path = out / f"{name}.json", out / f"{name}.csv"
-    json_path.write_text(json.dumps({"provenance": meta, "runs": [r.as_dict() for r in records]}, indent=1))
+    from .points import points
+
+    summaries = [p.as_dict(SUMMARIZED) for p in points(records)]
+    json_path.write_text(json.dumps({"provenance": meta, "runs": [r.as_dict() for r in records],
+                                     "points": summaries}, indent=1))
     rows = [r.flat() for r in records]
     columns = list(dict.fromkeys(k for row in rows for k in row))
     with csv_path.open("w", newline="") as f:

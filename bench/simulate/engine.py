@@ -7,11 +7,21 @@ the same :mod:`workers.policies` object, the same
 schema; the clock it hands the core is ``env.now``. Only the provers and the
 verifier are modelled, as the real actors behave:
 
-* a prover joins once its warm-up proof is done (``startup_s`` + one proof);
+* jobs arrive every ``interval_s`` seconds, or (``arrivals="poisson"``) as a
+  Poisson process of that mean gap;
+* a prover joins once it has downloaded the proving key over its link
+  (``ProofTimes.key_bytes``, the measured size; once, a restart keeps it) and
+  its warm-up proof is done (``startup_s`` + download + one proof);
 * an attempt costs the request's network time, then a proving time drawn
   from the measured :class:`~bench.simulate.timing.ProofTimes` times the
   prover's speed factor and the fault's slowdown, then the proof's network
   time; a byzantine attempt returns a proof the verifier rejects;
+* the scenario's outage takes down its first ``outage_provers`` provers
+  together (a region or a cloud: correlated, not independent, failures) and
+  brings them back at its end;
+* churn (``churn_up_s`` > 0): each prover stays up for an exponential time of
+  that mean, leaves (its attempt is lost), and comes back after an
+  exponential time of mean ``churn_down_s``, until every job is settled;
 * a crash strikes after ``crash_at`` of a warm proof: the attempt fails, the
   prover leaves, and Ray restarts it (up to ``max_restarts``) after
   ``startup_s`` plus a warm-up proof; a silent attempt never answers;
@@ -24,6 +34,7 @@ Everything is seeded: the same scenario and model give the same log.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from random import Random
@@ -43,6 +54,7 @@ from .timing import ProofTimes
 
 GENESIS_LINK = 1
 PROOF_BYTES = 256
+ARRIVALS = ("fixed", "poisson")
 _INVALID = {Fault.TAMPER: "tampered proof (simulated)", Fault.WRONG_STATEMENT: "proof of another statement (simulated)"}
 
 
@@ -69,14 +81,28 @@ class Simulation:
     """One scenario on SimPy time; :meth:`run` returns the metrics of its job log."""
 
     def __init__(self, scenario: Scenario, times: ProofTimes, exact: bool = False, speedup: float = 1.0,
-                 startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None):
+                 startup_s: float = 0.0, verify_scale: float = 1.0, join_s: float | None = None,
+                 arrivals: str = "fixed", outage_provers: int = 1, churn_up_s: float = 0.0,
+                 churn_down_s: float = 0.0):
         """``exact``: the unmodified core on a SQLite job log in memory (slow), else :class:`IndexedCore`
         on a :class:`MemoryJobLog`; ``speedup`` divides every proving time (a faster machine);
         ``startup_s`` delays every join; ``verify_scale`` multiplies the verifier's time (1.0: this
         machine's py_ecc verifier, 0.0: free); ``join_s``: every prover first registers at this time
-        (None: after ``startup_s`` and its warm-up proof)."""
+        (None: after ``startup_s`` and its warm-up proof); ``arrivals``: ``fixed`` gaps of the scenario's
+        ``interval_s`` or ``poisson`` (exponential gaps of that mean, seeded); ``outage_provers``: how many
+        provers the scenario's outage takes down together; ``churn_up_s``, ``churn_down_s``: mean seconds
+        a prover stays, and stays away, under churn (0: no churn)."""
+        if churn_up_s < 0 or churn_down_s < 0:
+            raise ValueError(f"churn_up_s={churn_up_s:g} and churn_down_s={churn_down_s:g} must be >= 0")
+        if not 1 <= outage_provers <= scenario.actors:
+            raise ValueError(f"outage_provers={outage_provers} must be between 1 and the {scenario.actors} prover(s)")
+        if arrivals not in ARRIVALS:
+            raise ValueError(f"unknown arrivals {arrivals!r}: use one of {', '.join(ARRIVALS)}")
         self.scenario, self.times, self.startup_s, self.verify_scale = scenario, times, startup_s, verify_scale
-        self.join_s = join_s
+        self.join_s, self.arrivals, self.outage_provers = join_s, arrivals, outage_provers
+        self.churn_up_s, self.churn_down_s = churn_up_s, churn_down_s
+        self.churn_rng = Random(f"churn:{scenario.seed}")
+        self.arrival_rng = Random(f"arrivals:{scenario.seed}")
         self.env = simpy.Environment()
         self.log = JobLog(":memory:") if exact else MemoryJobLog()
         self.rng = Random(f"sim:{scenario.seed}")
@@ -104,16 +130,29 @@ class Simulation:
     def run(self, until: float | None = None) -> RunMetrics:
         """Simulate until every job is final (or ``until``) and measure the log."""
         for prover in self.provers.values():
-            first = self.join_s if self.join_s is not None else self.startup_s + prover.warmup_s
+            first = self.join_s
+            if first is None:
+                first = self.startup_s + self._key_s(prover) + prover.warmup_s
             self._after(first, self._join, prover)
+            if self.churn_up_s:
+                self._after(first + self.churn_rng.expovariate(1.0 / self.churn_up_s), self._churn_leaves, prover)
         if self.scenario.outage is not None:
             start, end = self.scenario.outage
             self._after(start, self._outage_begins)
-            self._after(end, self._join, next(iter(self.provers.values())))
+            for prover in self._outage_group():
+                self._after(end, self._join, prover)
         self.env.process(self._arrivals())
         self.env.process(self._verifier())
         self.env.run(until=until)
         return measure(self.log)
+
+    def _key_s(self, prover: SimProver) -> float:
+        """Seconds the proving key's download takes on the prover's link (latency + size / bandwidth)."""
+        spec = prover.fault
+        if not self.times.key_bytes:
+            return 0.0
+        transfer = self.times.key_bytes / spec.bandwidth_bps if math.isfinite(spec.bandwidth_bps) else 0.0
+        return spec.latency_s + transfer
 
     def _after(self, delay: float, action: Callable[..., None], *args: object) -> None:
         """Call ``action(*args)`` ``delay`` seconds from now (a SimPy timeout with a callback)."""
@@ -129,8 +168,11 @@ class Simulation:
         for job in sim_jobs(self.scenario.jobs, self.scenario.batch_size):
             self.core.submit(job)
             self._kick()
-            if self.scenario.interval_s:
-                yield self.env.timeout(self.scenario.interval_s)
+            gap = self.scenario.interval_s
+            if gap and self.arrivals == "poisson":
+                gap = self.arrival_rng.expovariate(1.0 / gap)
+            if gap:
+                yield self.env.timeout(gap)
         yield self.env.timeout(0)
 
     def _verifier(self):
@@ -167,8 +209,30 @@ class Simulation:
             self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake)
             self._kick()
 
+    def _settled(self) -> bool:
+        return self.log.count("finalized", "failed") == self.scenario.jobs
+
+    def _churn_leaves(self, prover: SimProver) -> None:
+        if self._settled():
+            return
+        if prover.prover_id in self.core.provers:
+            self._leave(prover, "churn")
+            self._kick()
+        away = self.churn_rng.expovariate(1.0 / self.churn_down_s) if self.churn_down_s else 0.0
+        self._after(away, self._churn_returns, prover)
+
+    def _churn_returns(self, prover: SimProver) -> None:
+        if self._settled():
+            return
+        self._join(prover)
+        self._after(self.churn_rng.expovariate(1.0 / self.churn_up_s), self._churn_leaves, prover)
+
+    def _outage_group(self) -> list[SimProver]:
+        return list(self.provers.values())[: self.outage_provers]
+
     def _outage_begins(self) -> None:
-        self._leave(next(iter(self.provers.values())), "outage")
+        for prover in self._outage_group():
+            self._leave(prover, "outage")
         self._kick()
 
     def _leave(self, prover: SimProver, reason: str) -> None:

@@ -26,6 +26,8 @@ from random import Random
 
 from bench.rows import machine
 
+DISTRIBUTIONS = ("lognormal", "exponential")
+
 
 @dataclass(frozen=True)
 class ProofTimes:
@@ -40,6 +42,22 @@ class ProofTimes:
     verify_per_proof_s: float
     """The L1 verifier on a batch of n proofs takes ``verify_fixed_s + n * verify_per_proof_s``."""
     request_bytes: int
+    key_bytes: int = 0
+    """The proving key's size as a prover downloads it on join (pickled, as Ray ships it); 0: not measured."""
+    distribution: str = "lognormal"
+    """How a proving time is drawn: ``lognormal`` fitted to ``prove_s`` (the model of measured times), or
+    ``exponential`` of their mean (memoryless service, to check the simulation against M/M/c queues)."""
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(f"unknown proof-time distribution {self.distribution!r}: use one of "
+                             f"{', '.join(DISTRIBUTIONS)}")
+        if not self.prove_s or min(self.prove_s) <= 0:
+            raise ValueError("proof times need at least one sample, all positive")
+
+    @cached_property
+    def mean_s(self) -> float:
+        return statistics.fmean(self.prove_s)
 
     @cached_property
     def mu(self) -> float:
@@ -51,10 +69,12 @@ class ProofTimes:
 
     @property
     def median_s(self) -> float:
-        return math.exp(self.mu)
+        return self.mean_s * math.log(2) if self.distribution == "exponential" else math.exp(self.mu)
 
     def sample(self, rng: Random) -> float:
-        """One proving time from the fitted lognormal."""
+        """One proving time from the fitted lognormal (or the exponential of the samples' mean)."""
+        if self.distribution == "exponential":
+            return rng.expovariate(1.0 / self.mean_s)
         return rng.lognormvariate(self.mu, self.sigma)
 
     def verify_s(self, n: int) -> float:
@@ -112,7 +132,8 @@ def measure_times(batch_sizes: tuple[int, ...] = (1,), threads: tuple[int, ...] 
             inputs = [list(jobs[i % len(jobs)].public_inputs) for i in range(samples)]
             one, per_proof = _verifier_cost(workload.vk, proofs, inputs, verify_batch)
             found.append(ProofTimes(size, n_threads, workload.circuit.n_constraints, tuple(prove_s),
-                                    max(0.0, one - per_proof), per_proof, len(pickle.dumps(jobs[0].payload))))
+                                    max(0.0, one - per_proof), per_proof, len(pickle.dumps(jobs[0].payload)),
+                                    len(pickle.dumps(workload.pk))))
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     measured = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return TimingModel(tuple(found), {**machine(), "measured_at": measured, "verifier": "zkprove.l1, native"})
