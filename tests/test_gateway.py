@@ -153,8 +153,15 @@ def test_prove_cycle_theft_deadline_and_byzantine_slash(service, tmp_path):
             status, answer = await byzantine.call("POST", "/v1/commit", {"job_id": late["job_id"],
                                                   "attempt": late["attempt"], "commitment": "0" * 64})
             assert status == 409 and answer["code"] == "past_deadline"
-            assert (await byzantine.call("POST", "/v1/fail", {"job_id": late["job_id"], "attempt": late["attempt"],
-                                                              "error": "too late"}))[0] == 200
+            # the refusal also ended the attempt, so the late prover is free for new work
+            status, answer = await byzantine.call("POST", "/v1/fail", {"job_id": late["job_id"],
+                                                  "attempt": late["attempt"], "error": "too late"})
+            assert answer["code"] == "not_assigned"
+
+            async def released():
+                provers = service.ask("status")["provers"]
+                return not next(p for p in provers if p["prover"] == byzantine.identity.prover_id)["busy"]
+            await until(released, "the late prover released")
             return honest.identity.prover_id, byzantine.identity.prover_id
     honest_id, byzantine_id = run(scenario())
 

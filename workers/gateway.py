@@ -347,8 +347,9 @@ class GatewayActor:
         body = self._json(request)
         held = self._holding(request, _int(body, "job_id"), _int(body, "attempt", 0, 2**32 - 1))
         if time.time() > held.request.deadline:
-            raise gp.Refusal("past_deadline", f"attempt {held.request.attempt} of job {held.request.job_id} "
-                                              f"was due at {held.request.deadline:.3f}")
+            why = f"attempt {held.request.attempt} of job {held.request.job_id} was due at {held.request.deadline:.3f}"
+            held.resolve(None, 0.0, f"past its deadline: {why}")  # frees the prover for new work
+            raise gp.Refusal("past_deadline", why)
         return body, held
 
     async def _commit(self, request: web.Request) -> web.Response:
