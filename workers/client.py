@@ -19,6 +19,7 @@ from typing import Any
 import ray
 
 from .inbox import DEFAULT_NAME, NAMESPACE, REQUEST_TIMEOUT_S
+from .ray_env import quiet_env
 
 
 class ServiceError(RuntimeError):
@@ -38,7 +39,7 @@ def join(address: str | None) -> str:
         raise ServiceError("no Ray cluster to join: pass --address (the address `zkprove cluster serve` printed) "
                            "or set RAY_ADDRESS")
     _reachable(address)
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    quiet_env()
     try:
         ray.init(address=address, namespace=NAMESPACE, logging_level="ERROR", log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as error:

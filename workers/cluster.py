@@ -28,6 +28,7 @@ from zkprove import groth16
 
 from .actors import ProverActor, VerifierActor
 from .faults import FaultSpec
+from .ray_env import quiet_env
 from .workload import JobCircuit
 
 #: Faster node-failure detection than Ray's default ~14 s, for local clusters
@@ -36,12 +37,6 @@ FAST_HEALTH_CHECKS = {
     "health_check_initial_delay_ms": 1000, "health_check_period_ms": 500,
     "health_check_timeout_ms": 500, "health_check_failure_threshold": 3,
 }
-
-
-def quiet_env() -> None:
-    """Environment for Ray on this machine: no usage stats, no loopback address rewriting."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 
 
 def connect(address: str | None = None, num_cpus: int | None = None) -> str:
