@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.waiting import wait_for
 from workers.client import ClusterClient
 from workers.joblog import JobLog
 from workers.ledger import ledger_events, statement
@@ -37,16 +38,6 @@ def cli(*args: str) -> list[str]:
 def spawn(args: list[str], log: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(args, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
-
-
-def wait_for(predicate, what: str, timeout_s: float = STARTUP_S, step_s: float = 0.5):
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step_s)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def query(path: Path, sql: str, *args) -> list[tuple]:

@@ -13,13 +13,13 @@ tests/test_external_prover.py restarts a ``cluster serve`` under them.
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from helpers.gateway import jobs, running_service, submit
+from helpers.waiting import wait_for
 from workers.connect_cli import app
 from workers.identity import load_identity
 from workers.joblog import Outcome
@@ -53,15 +53,6 @@ def test_connect_gives_up_on_an_unreachable_gateway_without_importing_ray(tmp_pa
     assert "retrying" in done.stdout  # it did retry before giving up
     assert "ray imported: False numba imported: True" in done.stdout  # the prover's stack, without Ray
     assert (tmp_path / "id.pem").exists()  # --new-identity made the key file
-
-
-def wait_for(predicate, what: str, timeout_s: float = 240.0):
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        if value := predicate():
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def prover(gateway: str, tmp: Path, name: str, *extra: str) -> tuple[subprocess.Popen, Path]:

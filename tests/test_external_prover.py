@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers.waiting import wait_for
 from workers.connect_cli import app
 from workers.external_prover import Backoff
 from workers.gateway_client import GatewayClient, Unreachable
@@ -51,16 +52,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(predicate, what: str, timeout_s: float = STARTUP_S, step_s: float = 0.5):
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step_s)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def service_id(gateway: str, serve: subprocess.Popen) -> str | None:

@@ -23,6 +23,7 @@ import aiohttp
 import pytest
 
 from helpers.gateway import Prover, downloaded_key, jobs, running_service, submit
+from helpers.waiting import wait_for
 from workers import gateway_protocol as gp
 from workers.gateway_state import TokenBucket
 from workers.identity import Identity
@@ -63,14 +64,6 @@ def pair(service, tmp_path_factory):
     pk = asyncio.run(setup())
     wait_for(lambda: sum(p["registered"] for p in service.ask("status")["provers"]) == 2, "both registered")
     return identities, pk
-
-def wait_for(predicate, what: str, timeout_s: float = 120.0):
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def idle_provers(service) -> int:
