@@ -101,6 +101,29 @@ def test_one_deadline_rule_for_real_and_simulated_runs():
     assert Simulation(Scenario("f", deadline_s=9.0), TIMES).deadline_s == 9.0
 
 
+def test_a_prover_far_away_gets_its_link_time_on_top_of_the_deadline():
+    """Every attempt is due in the rule's deadline plus its prover's declared link time, so a prover 1 s of
+    links away keeps the same time to prove; the simulation declares what its attempts will spend."""
+    from workers.core import CoordinatorCore
+    from workers.faults import PROOF_BYTES, FaultSpec
+    from workers.joblog import JobLog
+    from bench.simulate.engine import sim_jobs
+
+    log = JobLog(":memory:")
+    core = CoordinatorCore(log, Redundant(10.0, k=2), lambda: 100.0, 1)
+    core.prover_joined("near")
+    core.prover_joined("far", link_s=1.5)
+    core.submit(sim_jobs(1, 1)[0])
+    assert {d.prover_id: d.deadline for d in core.assign()} == {"near": 110.0, "far": 111.5}
+
+    spec = FaultSpec(latency_s=0.25, bandwidth_bps=1000.0)
+    assert spec.attempt_network_s(500) == pytest.approx(0.25 + 0.5 + 0.25 + PROOF_BYTES / 1000.0)
+    far = Simulation(Scenario("far", "round-robin", provers=2, jobs=4, faults={"latency_s": 0.5}), TIMES)
+    far.run()
+    for a in far.log.attempts():
+        assert a.deadline - a.assigned_at == pytest.approx(far.deadline_s + 1.0)  # 0.5 s there and back
+
+
 def test_within_deadline_and_deadline_misses_count_the_same_attempts():
     """Silent provers miss deadlines: the share within deadline is 1 - misses / attempts, and the misses
     are the attempts that had no answer by assignment + deadline."""

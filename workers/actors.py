@@ -36,7 +36,7 @@ from zkprove.l1.arithmetic import warm_up
 from zkprove.l1.verifier import VALID, key_error
 from zkprove.l1.curve import P
 
-from .faults import Fault, FaultSpec
+from .faults import PROOF_BYTES, Fault, FaultSpec
 from .messages import (
     UNSATISFIABLE,
     Capacity,
@@ -48,8 +48,6 @@ from .messages import (
 
 SHARED_TIMEOUT_S = 120.0
 """How long a starting prover waits for the proving key and constraint system from the object store."""
-PROOF_BYTES = 256
-"""A Groth16 proof on the wire: A and C (64 bytes each) and B (128 bytes)."""
 
 
 class ProverActor:
@@ -67,6 +65,7 @@ class ProverActor:
         self.prover_id, self.pk, self.circuit, self.fault, self.threads, self.stake = (
             prover_id, pk, circuit, fault, threads, stake)
         self.warm_witness = circuit.witness(warmup)
+        self.link_s = fault.attempt_network_s(len(pickle.dumps(warmup)))
         _, (elapsed,) = warm_then_time(partial(groth16.prove, pk), self.warm_witness, [self.warm_witness])
         time.sleep((fault.speed - 1.0) * elapsed)
         self.warm_prove_s = fault.speed * elapsed
@@ -76,9 +75,10 @@ class ProverActor:
         return groth16.key_fingerprint(self.pk)
 
     def capacity(self) -> Capacity:
-        """What this prover offers: threads, warm proving time, stake, and the node it runs on."""
+        """What this prover offers: threads, warm proving time, stake, the node it runs on, and its
+        emulated link's time per attempt (a job's inputs are about the warm-up's size)."""
         node = ray.get_runtime_context().get_node_id()
-        return Capacity(self.prover_id, self.threads, self.warm_prove_s, self.stake, node)
+        return Capacity(self.prover_id, self.threads, self.warm_prove_s, self.stake, node, self.link_s)
 
     def prove(self, request: ProveRequest) -> ProveResult:
         """Prove one job attempt, misbehaving as the fault spec decides for this attempt."""

@@ -185,7 +185,7 @@ class RayCoordinator:
             self.core.log.event(time.time(), "prover_failed", prover=prover_id, detail=str(error)[-1000:])
             return
         if prover_id in self.provers:
-            self.core.prover_joined(prover_id, capacity.jobs_per_s, self.provers[prover_id].stake)
+            self.core.prover_joined(prover_id, capacity.jobs_per_s, self.provers[prover_id].stake, capacity.link_s)
 
     def _answered(self, call: _Call, ref: ray.ObjectRef) -> None:
         try:

@@ -116,11 +116,13 @@ class CoordinatorCore:
 
     # membership -----------------------------------------------------------
 
-    def prover_joined(self, prover_id: str, capacity: float = 1.0, stake: float = 0.0) -> str | None:
+    def prover_joined(self, prover_id: str, capacity: float = 1.0, stake: float = 0.0,
+                      link_s: float = 0.0) -> str | None:
         """Register a prover; a reason if it is already registered.
 
         A prover new to the ledger deposits ``stake``; one the ledger knows
         (it left, or the coordinator restarted) comes back with its balance.
+        ``link_s`` is its network time per attempt, added to its deadlines.
         """
         now = self.clock()
         if prover_id in self.provers:
@@ -128,7 +130,7 @@ class CoordinatorCore:
         if prover_id not in self.accounts:
             self._post(prover_id, "deposit", stake, now)
         balance = self.accounts[prover_id].balance
-        self.provers[prover_id] = ProverView(prover_id, capacity, balance, joined_at=now)
+        self.provers[prover_id] = ProverView(prover_id, capacity, balance, joined_at=now, link_s=link_s)
         self.log.event(now, "prover_joined", prover=prover_id, amount=balance)
         return None
 

@@ -33,6 +33,8 @@ from enum import Enum
 from random import Random
 
 KINDS = ("honest", "crash", "straggler", "silent", "byzantine")
+PROOF_BYTES = 256
+"""A Groth16 proof on the wire: A and C (64 bytes each) and B (128 bytes)."""
 
 
 class Fault(Enum):
@@ -76,6 +78,12 @@ class FaultSpec:
     seed: int = 0
     speed: float = 1.0
     """Hardware: how many times longer than this machine the prover takes on every job (>= 1)."""
+
+    def attempt_network_s(self, request_bytes: int) -> float:
+        """Seconds of link time one attempt costs: its request there and its proof back. The prover
+        declares it on joining, and its deadlines grow by it (docs/architecture.md, section "Deadlines")."""
+        decision = Decision(Fault.NONE, 1.0, self.latency_s, self.bandwidth_bps, 0.0)
+        return decision.network_s(request_bytes) + decision.network_s(PROOF_BYTES)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

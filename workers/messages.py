@@ -48,6 +48,9 @@ class Capacity:
     warm_prove_s: float
     stake: float
     node_id: str
+    link_s: float = 0.0
+    """Seconds of network one attempt costs this prover beyond proving (its round trips to the
+    coordinator); its deadlines grow by this much (docs/architecture.md, section "Deadlines")."""
 
     @property
     def jobs_per_s(self) -> float:

@@ -38,6 +38,8 @@ class ProverView:
     last_done_at: float = float("-inf")
     busy: int = 0
     """Attempts the prover still holds (an expired one counts until the prover answers)."""
+    link_s: float = 0.0
+    """Seconds of network an attempt costs this prover (:attr:`workers.messages.Capacity.link_s`)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ class Policy:
         return 0.0
 
     def _to(self, job: JobView, provers: Sequence[ProverView], now: float) -> list[Assignment]:
-        return [Assignment(job.job_id, p.prover_id, now + self.deadline_s) for p in provers]
+        """Each attempt is due in ``deadline_s`` plus its prover's link time: a prover far away gets
+        the same time to prove as one beside the coordinator, not less."""
+        return [Assignment(job.job_id, p.prover_id, now + self.deadline_s + p.link_s) for p in provers]
 
 
 def _fresh(job: JobView, idle: Sequence[ProverView]) -> list[ProverView]:

@@ -42,7 +42,7 @@ from random import Random
 import simpy
 
 from workers.core import CoordinatorCore, Dispatch
-from workers.faults import Fault, FaultSpec
+from workers.faults import PROOF_BYTES, Fault, FaultSpec
 from workers.joblog import JobLog, JobRecord
 from workers.metrics import RunMetrics, measure
 from workers.scenario import Scenario
@@ -53,7 +53,6 @@ from .memlog import MemoryJobLog
 from .timing import ProofTimes
 
 GENESIS_LINK = 1
-PROOF_BYTES = 256
 ARRIVALS = ("fixed", "poisson")
 _INVALID = {Fault.TAMPER: "tampered proof (simulated)", Fault.WRONG_STATEMENT: "proof of another statement (simulated)"}
 
@@ -206,7 +205,8 @@ class Simulation:
 
     def _join(self, prover: SimProver) -> None:
         if prover.prover_id not in self.core.provers:
-            self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake)
+            self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake,
+                                    prover.fault.attempt_network_s(self.times.request_bytes))
             self._kick()
 
     def _settled(self) -> bool:

@@ -25,8 +25,9 @@ class IndexedCore(CoordinatorCore):
         self.joins = 0
         super().__init__(*args, **kwargs)
 
-    def prover_joined(self, prover_id: str, capacity: float = 1.0, stake: float = 0.0) -> str | None:
-        refused = super().prover_joined(prover_id, capacity, stake)
+    def prover_joined(self, prover_id: str, capacity: float = 1.0, stake: float = 0.0,
+                      link_s: float = 0.0) -> str | None:
+        refused = super().prover_joined(prover_id, capacity, stake, link_s)
         if refused is None:
             self.joins += 1
             self.order[prover_id] = self.joins
