@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 
 from bench.cluster_cli import app
 from helpers.gateway import Prover, downloaded_key, jobs, running_service, submit
+from workers import gateway_protocol as gp
 from workers.ledger import ledger_events, statement
+from workers.messages import proof_to_dict
 from workers.policies import Auction
 from zkprove import groth16
 from zkprove.formats.wtns_file import read_wtns
@@ -178,6 +180,57 @@ def test_prove_cycle_theft_deadline_and_byzantine_slash(service, tmp_path):
         assert a.balance == a.deposits - a.slashes + a.rewards and a.deposits == STAKE
     counted = service.ask("status")["gateway"]["rejections"]
     assert counted["past_deadline"] >= 1 and counted["not_assigned"] >= 2 and counted["no_commitment"] >= 1
+
+
+def test_framed_work_one_request_reveal_and_a_resent_reveal(service, tmp_path):
+    """The fast path of ``prover connect``: witnesses in the long poll's framed answer, the commitment in
+    the reveal's own body, and a reveal resent after a lost answer told ``already_revealed``."""
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            base = service.base
+            async with session.get(base + "/v1/hello") as response:
+                sha = (await response.json())["key"]["sha256"]
+            me = Prover(session, base)
+            status, raw = await me.call("GET", f"/v1/key/{sha}")
+            pk = downloaded_key(raw, tmp_path)
+            status, answer = await me.register(sha, stake=STAKE, rtt_s=gp.MAX_RTT_S + 1)
+            assert (status, answer["code"]) == (400, "malformed")
+            status, answer = await me.register(sha, stake=STAKE, warm_prove_s=DEADLINE_S + 1)
+            assert (status, answer["code"]) == (409, "too_slow") and f"{DEADLINE_S:.2f} s" in answer["error"]
+            assert (await me.register(sha, stake=STAKE, rtt_s=0.4))[0] == 200
+            assert (await me.call("POST", "/v1/bid", {"price_per_tx": 1e-6}))[0] == 200  # wins every auction
+            await until(lambda: _registered(service, 3), "the third prover registered")
+            assert submit(service, jobs(4)[3:]) == [None]
+
+            async def framed():
+                status, data = await me.call("GET", "/v1/work?wait=5", headers={"Accept": gp.WORK_FRAMED})
+                assert status == 200
+                answer, witnesses = gp.unframe_work(data)
+                return (answer["assignments"][0], witnesses[0]) if witnesses else None
+            mine, witness = await until(framed, "an assignment in a framed answer")
+            assert hashlib.sha256(witness).hexdigest() == mine["witness_sha256"]
+            proof = proof_to_dict(groth16.prove(pk, read_wtns(witness)))
+            body = {"job_id": mine["job_id"], "attempt": mine["attempt"], "proof": gp.proof_to_wire(proof),
+                    "prove_s": 1.0}
+            other = dict(proof, c=[1, 2])
+            wrong = gp.commitment(me.identity.public_key, mine["job_id"], mine["attempt"], other)
+            status, answer = await me.call("POST", "/v1/reveal", {**body, "commitment": wrong})
+            assert (status, answer["code"]) == (409, "commitment_mismatch")  # and nothing was recorded:
+            right = gp.commitment(me.identity.public_key, mine["job_id"], mine["attempt"], proof)
+            assert await me.call("POST", "/v1/reveal", {**body, "commitment": right}) == (200, {"accepted": True})
+            status, answer = await me.call("POST", "/v1/reveal", {**body, "commitment": right})
+            assert (status, answer["code"]) == (409, "already_revealed")
+            stranger = Prover(session, base)
+            assert (await stranger.register(sha, stake=STAKE))[0] == 200
+            status, answer = await stranger.call("POST", "/v1/reveal", {**body, "commitment": right})
+            assert (status, answer["code"]) == (403, "not_assigned")  # only the holder hears of its reveal
+            return mine
+    mine = run(scenario())
+    log = service.log()
+    (attempt,) = [a for a in log.attempts() if (a.job_id, a.attempt) == (mine["job_id"], mine["attempt"])]
+    log.close()
+    # its declared round trips lengthen its deadline: three of them (gateway_protocol.ATTEMPT_ROUND_TRIPS)
+    assert attempt.deadline - attempt.assigned_at == pytest.approx(DEADLINE_S + gp.ATTEMPT_ROUND_TRIPS * 0.4)
 
 
 async def _registered(service, n: int) -> bool:

@@ -281,7 +281,7 @@ class Generator:
         return self.signed(who, "POST", path, body, "malformed")
 
     def _case_malformed_holder(self) -> Case:
-        choice = self.rng.randrange(6)
+        choice = self.rng.randrange(7)
         if choice == 0:
             commitment = self.rng.choice([self.hex64().upper(), self.hex64()[:-1], 7, None, "g" * 64])
             return self.signed(self.holder, "POST", "/v1/commit", self.attempt_body(self.held, commitment=commitment),
@@ -303,6 +303,11 @@ class Generator:
         if choice == 4:
             return self.signed(self.holder, "GET", self.rng.choice(["/v1/witness/x/0", "/v1/witness/2/y"]), b"",
                                "malformed")
+        if choice == 5:  # a reveal carrying its commitment, malformed
+            who, target = self.rng.choice([(self.holder, self.held), (self.idle, self.other)])
+            body = self.attempt_body(target, proof=gp.proof_to_wire(self.proof), prove_s=0.5,
+                                     commitment=self.rng.choice([self.hex64().upper(), 7, [], "g" * 64]))
+            return self.signed(who, "POST", "/v1/reveal", body, "malformed")
         body = self.attempt_body(self.held, error=self.rng.choice([None, 5, ["x"]]))
         return self.signed(self.holder, "POST", "/v1/fail", body, "malformed")
 
@@ -315,15 +320,23 @@ class Generator:
         target = self.rng.choice([(0, 0), (1, 1), (999, 0), (self.held[0], 77), self.held, self.other])
         if target == mine:
             target = (target[0], target[1] + 100)
+        theirs = self.other if mine == self.held else self.held
+        revealed_never = self.rng.choice([(999, 0), (self.held[0], 77), theirs])  # else: maybe already_revealed
         method, path, body = self.rng.choice([
             ("GET", f"/v1/witness/{target[0]}/{target[1]}", b""),
             ("POST", "/v1/commit", self.attempt_body(target, commitment=self.hex64())),
-            ("POST", "/v1/reveal", self.proof_body(target, self.proof)),
+            ("POST", "/v1/reveal", self.proof_body(revealed_never, self.proof)),
             ("POST", "/v1/fail", self.attempt_body(target, error="not mine"))])
         return self.signed(who, method, path, body, "not_assigned")
 
     def _case_out_of_order(self) -> Case:
-        choice = self.rng.randrange(3)
+        choice = self.rng.randrange(5)
+        if choice == 3:  # a reveal whose own commitment is not the one the attempt committed
+            body = self.attempt_body(self.held, proof=gp.proof_to_wire(self.proof), prove_s=0.5, commitment=self.hex64())
+            return self.signed(self.holder, "POST", "/v1/reveal", body, "commitment_mismatch")
+        if choice == 4:  # an uncommitted attempt's reveal whose commitment does not match its proof
+            body = self.attempt_body(self.other, proof=gp.proof_to_wire(self.proof), prove_s=0.5, commitment=self.hex64())
+            return self.signed(self.idle, "POST", "/v1/reveal", body, "commitment_mismatch")
         if choice == 0:  # commit twice
             return self.signed(self.holder, "POST", "/v1/commit", self.attempt_body(self.held, commitment=self.hex64()),
                                "already_committed")

@@ -2,6 +2,8 @@
 
 import os
 
+import re
+
 import pytest
 
 from workers import gateway_protocol as gp
@@ -176,3 +178,18 @@ def test_refusal_vocabulary_is_closed():
     with pytest.raises(ValueError, match="unknown refusal code"):
         gp.Refusal("oops", "no such code")
     assert all(400 <= status < 600 for status in gp.CODES.values())
+
+
+def test_framed_work_answer_round_trip_and_refusals():
+    answer = {"service": "s", "assignments": [{"job_id": 1, "witness_size": 3}, {"job_id": 2, "witness_size": 0}]}
+    data = gp.frame_work(answer, [b"abc", b""])
+    assert gp.unframe_work(data) == (answer, [b"abc", b""])
+    assert gp.unframe_work(gp.frame_work({"service": "s", "assignments": []}, [])) == (
+        {"service": "s", "assignments": []}, [])
+    header = len(data) - 3
+    for bad, words in [(data[:3], "at least 4 bytes"), (b"\xff" + data[1:], "claims bytes 4.."),
+                       (data[:-1], f"a witness of 3 bytes at byte offset {header} runs past"),
+                       (data + b"x", "1 bytes after the last witness"),
+                       (gp.frame_work({"service": "s"}, []), "is not a work answer")]:
+        with pytest.raises(ValueError, match=re.escape(words)):
+            gp.unframe_work(bad)

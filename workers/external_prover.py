@@ -12,13 +12,15 @@ loop:
 3. the warm-up: the witness of the service's warm-up statement (``GET
    /v1/warmup``, outside the chain) proved twice, once to load the numba
    kernels and once timed, as a Ray prover warms up; then ``register`` with
-   stake, threads and that time as ``warm_prove_s`` (the coordinator's
-   deadlines follow it). Every reveal carries the measured ``prove_s`` of its job;
-4. long-poll ``work``; per assignment: fetch the witness (its sha256 and
-   size checked against the assignment), prove (``numba.set_num_threads``
-   set explicitly: numba ignores ``OMP_NUM_THREADS``), ``commit`` the
-   commitment hash, then ``reveal`` the proof (commit-then-reveal, so a copy
-   of the proof earns its copier nothing);
+   stake, threads, that time as ``warm_prove_s`` and the round-trip time
+   it measured to the gateway as ``rtt_s`` (the coordinator's deadlines
+   follow both). Every reveal carries the measured ``prove_s`` of its job;
+4. long-poll ``work``; per assignment: the witness that came in the same
+   answer (its sha256 checked against the assignment), prove
+   (``numba.set_num_threads`` set explicitly: numba ignores
+   ``OMP_NUM_THREADS``), then ``reveal`` the proof with its commitment
+   hash in the same request (commit-then-reveal in one round trip, so a
+   copy of the proof earns its copier nothing);
 5. repeat.
 
 A dropped connection or a gateway restart is retried with capped
@@ -47,10 +49,12 @@ from zkprove.formats.key_files import read_proving_key
 from zkprove.formats.wtns_file import read_wtns
 
 from .gateway_client import GatewayClient, GatewayRefused, Unreachable
-from .gateway_protocol import commitment, proof_to_wire
+from .gateway_protocol import MAX_RTT_S, commitment, proof_to_wire
 from .key_cache import KeyCache, Progress
 from .messages import proof_to_dict
 
+RTT_SAMPLES = 5
+"""``hello`` round trips timed before registering; the slowest is declared as ``rtt_s``."""
 POLL_S = 20.0
 """How long one ``work`` long poll may wait (the gateway caps it at 30 s)."""
 FAULTS = ("honest", "invalid")
@@ -178,9 +182,11 @@ class ExternalProver:
         if key["sha256"] != self._key_sha256:
             self._load_key(key["sha256"], int(key["size"]))
         warm = self.last_prove_s if self.last_prove_s is not None else self._warm_up(int(key["size"]))
+        rtt = self._round_trip_s()
         try:
             answer = self.client.post("/register", {"stake": self.stake, "threads": self.threads,
-                                                    "warm_prove_s": warm, "key_sha256": key["sha256"]})
+                                                    "warm_prove_s": warm, "rtt_s": rtt,
+                                                    "key_sha256": key["sha256"]})
         except GatewayRefused as error:
             if error.code != "already_registered":
                 raise
@@ -189,8 +195,19 @@ class ExternalProver:
         if self.bid is not None:
             self.client.post("/bid", {"price_per_tx": self.bid})
         self.say(f"registered with gateway {self.client.url} (service {self.service[:8]}) as {answer['prover_id']}, "
-                 f"{self.threads} thread(s), stake {self.stake:g}, declared {warm:.2f} s per proof"
+                 f"{self.threads} thread(s), stake {self.stake:g}, declared {warm:.2f} s per proof "
+                 f"and {rtt * 1e3:.0f} ms round trips"
                  + ("" if self.bid is None else f", asking {self.bid:g} per transaction"))
+
+    def _round_trip_s(self) -> float:
+        """The slowest of :data:`RTT_SAMPLES` ``hello`` round trips on the kept connection (at most the
+        gateway's ``MAX_RTT_S``): the deadlines of this prover's attempts grow by a few of it."""
+        times = []
+        for _ in range(RTT_SAMPLES):
+            start = time.perf_counter()
+            self.client.hello()
+            times.append(time.perf_counter() - start)
+        return min(max(times), MAX_RTT_S)
 
     def _warm_up(self, limit: int) -> float:
         """Prove the warm-up statement twice (the first loads the numba kernels); the second's seconds."""
@@ -218,25 +235,29 @@ class ExternalProver:
         self.say(f"proving key {sha256[:16]} loaded from {path} in {time.perf_counter() - start:.2f} s")
 
     def _work(self) -> None:
-        answer = self.client.get(f"/work?wait={POLL_S:g}", timeout_s=POLL_S + 15)
+        answer, witnesses = self.client.work(POLL_S)
         if answer["service"] != self.service:
             self.say("the gateway restarted; registering again")
             self.service = None
             return
-        for assignment in answer["assignments"]:
+        for assignment, witness in zip(answer["assignments"], witnesses):
             if self._stopping or (self.max_jobs is not None and self.jobs_done >= self.max_jobs):
                 return
-            self.say(str(self._attempt(assignment)))
+            self.say(str(self._attempt(assignment, witness)))
             self.jobs_done += 1
 
-    def _attempt(self, assignment: dict[str, Any]) -> JobLine:
-        """Witness, prove, commit, reveal; a refusal of any step ends this attempt only."""
+    def _attempt(self, assignment: dict[str, Any], witness: bytes) -> JobLine:
+        """Decode the witness, prove, reveal with the commitment; a refusal ends this attempt only.
+
+        ``prove_s`` counts from the witness's bytes to the proof, as the gateway's own share (solving
+        and encoding the witness) is counted in the attempt's proving time too: what is left of the
+        attempt is transport and the gateway's handling (docs/gateway.md, section "Deadlines")."""
         job_id, attempt = int(assignment["job_id"]), int(assignment["attempt"])
         line = JobLine(job_id, attempt, None, "")
         try:
             try:
-                values = self._witness(assignment)
                 start = time.perf_counter()
+                values = self._witness(assignment, witness)
                 proof = proof_to_dict(groth16.prove(self._pk, values))
                 line.prove_s = self.last_prove_s = time.perf_counter() - start
             except ValueError as error:  # a witness that is malformed, mis-hashed or unsatisfying
@@ -246,12 +267,10 @@ class ExternalProver:
             if self.fault == "invalid":
                 proof["a"][1] = (P - proof["a"][1]) % P
             public_key = self.client.identity.public_key
-            deadline = float(assignment["deadline"])
-            self.deliver("/commit", {"job_id": job_id, "attempt": attempt,
-                                     "commitment": commitment(public_key, job_id, attempt, proof)},
-                         deadline, landed="already_committed")
             self.deliver("/reveal", {"job_id": job_id, "attempt": attempt, "proof": proof_to_wire(proof),
-                                     "prove_s": line.prove_s}, deadline)
+                                     "commitment": commitment(public_key, job_id, attempt, proof),
+                                     "prove_s": line.prove_s}, float(assignment["deadline"]),
+                         landed="already_revealed")
         except GatewayRefused as error:
             line.outcome = f"refused: {error.code}"
             return line
@@ -261,11 +280,12 @@ class ExternalProver:
     def deliver(self, path: str, body: dict[str, Any], deadline: float, landed: str | None = None) -> None:
         """POST one step of an attempt, retrying a lost answer with backoff until the attempt's deadline.
 
-        A commit whose answer was lost may have arrived: its retry is then
-        refused with ``landed`` (``already_committed``), which counts as done,
-        so that a dropped answer does not cost the attempt (and, under the
-        auction, a slash for the missed deadline). Other refusals, and a
-        connection still failing at the deadline, are raised.
+        A reveal (or commit) whose answer was lost may have arrived: its retry
+        is then refused with ``landed`` (``already_revealed``,
+        ``already_committed``), which counts as done, so that a dropped answer
+        does not cost the attempt (and, under the auction, a slash for the
+        missed deadline). Other refusals, and a connection still failing at
+        the deadline, are raised.
         """
         retried = False
         while True:
@@ -282,9 +302,8 @@ class ExternalProver:
                     return
                 raise
 
-    def _witness(self, assignment: dict[str, Any]) -> list[int]:
-        job_id, attempt = assignment["job_id"], assignment["attempt"]
-        data = self.client.witness(job_id, attempt, int(assignment["witness_size"]))
+    @staticmethod
+    def _witness(assignment: dict[str, Any], data: bytes) -> list[int]:
         actual = hashlib.sha256(data).hexdigest()
         if actual != assignment["witness_sha256"]:
             raise ValueError(f"witness hashes to sha256 {actual}, the assignment says {assignment['witness_sha256']}")

@@ -23,7 +23,7 @@ import asyncio
 import json
 import math
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,9 @@ class GatewayActor:
         self.buckets = TokenBucket(rate_per_s, burst)
         self.provers: dict[str, External] = {}
         self.held: dict[tuple[int, int], Held] = {}
+        self.revealed: OrderedDict[tuple[int, int], str] = OrderedDict()
+        """(job, attempt) -> its holder, for attempts whose proof was revealed: a reveal resent after a lost
+        answer is told so (``already_revealed``) rather than ``not_assigned``."""
         self.rejections: Counter[str] = Counter()
         self.in_flight = 0
         self.runner: web.AppRunner | None = None
@@ -142,7 +145,9 @@ class GatewayActor:
             return ProveResult(request.job_id, request.attempt, prover_id, None, 0.0, f"{UNSATISFIABLE}: {error}")
         encoded = await asyncio.to_thread(wtns_bytes, witness.values)
         held = Held(request, prover_id, prover.public_key, encoded, witness.public,
-                    asyncio.get_running_loop().create_future(), witness_s=time.perf_counter() - start)
+                    asyncio.get_running_loop().create_future())
+        await asyncio.to_thread(lambda: held.assignment)  # its hash and base64, off the event loop
+        held.witness_s = time.perf_counter() - start
         self.held[held.key] = held
         prover.wake.set()
         try:
@@ -152,7 +157,8 @@ class GatewayActor:
 
     async def capacity(self, prover_id: str) -> Capacity:
         p = self.provers[prover_id]
-        return Capacity(prover_id, p.threads, p.warm_prove_s, p.stake, self.node_id)
+        return Capacity(prover_id, p.threads, p.warm_prove_s, p.stake, self.node_id,
+                        gp.ATTEMPT_ROUND_TRIPS * p.rtt_s)
 
     async def dropped(self, prover_id: str) -> None:
         """The coordinator let the prover go (it deregistered or was dropped): release what it held."""
@@ -239,10 +245,12 @@ class GatewayActor:
             raise gp.Refusal("not_registered", f"{request['caller'].prover_id} is not registered; POST /v1/register")
         return prover
 
-    def _holding(self, request: web.Request, job_id: int, attempt: int) -> Held:
+    def _holding(self, request: web.Request, job_id: int, attempt: int, revealing: bool = False) -> Held:
         self._registered(request)
         held = self.held.get((job_id, attempt))
         if held is None or held.prover_id != request["caller"].prover_id:
+            if revealing and held is None and self.revealed.get((job_id, attempt)) == request["caller"].prover_id:
+                raise gp.Refusal("already_revealed", f"the proof of attempt {attempt} of job {job_id} was received")
             raise gp.Refusal("not_assigned", f"attempt {attempt} of job {job_id} is not held by the caller")
         return held
 
@@ -257,6 +265,7 @@ class GatewayActor:
     async def _hello(self, _: web.Request) -> web.Response:
         return web.json_response({
             "service": self.info["service"], "circuit": self.info["circuit"], "policy": self.policy,
+            "deadline_s": self.info["deadline_s"],
             "key": {"sha256": self.key_sha256, "size": self.key_size, "fingerprint": self.info["key"]},
             "server_time": time.time(), "limits": {
                 **gp.LIMITS, "rate_per_s": self.buckets.rate, "rate_burst": self.buckets.burst,
@@ -267,12 +276,16 @@ class GatewayActor:
         stake = _number(body, "stake")
         threads = _int(body, "threads", 1, 4096)
         warm = _number(body, "warm_prove_s", 1e-6, 86400.0)
+        rtt = _number(body, "rtt_s", 0.0, gp.MAX_RTT_S) if "rtt_s" in body else 0.0
         if body.get("key_sha256") != self.key_sha256:
             raise gp.Refusal("wrong_key", f"this service proves under key sha256 {self.key_sha256}; "
                                           f"GET /v1/key/{self.key_sha256}")
         if caller.prover_id in self.provers:
             raise gp.Refusal("already_registered", f"{caller.prover_id} is already registered")
-        self.provers[caller.prover_id] = External(caller.prover_id, caller.public_key, threads, warm, stake)
+        if warm > self.info["deadline_s"]:
+            raise gp.Refusal("too_slow", f"a proof takes this prover {warm:.2f} s (its warm_prove_s); attempts here "
+                                         f"are due {self.info['deadline_s']:.2f} s after assignment, plus its round trips")
+        self.provers[caller.prover_id] = External(caller.prover_id, caller.public_key, threads, warm, stake, rtt)
         handle = ExternalHandle(caller.prover_id, ExternalProver(self._self(), caller.prover_id), FaultSpec(),
                                 stake, Slot(self.node_id, float(threads), threads))
         answer = await self.inbox.request.remote("register", {
@@ -320,10 +333,13 @@ class GatewayActor:
             except asyncio.TimeoutError:
                 pass
             mine = self._assignments(prover.prover_id)
-        return web.json_response({"service": self.info["service"], "assignments": mine})
+        answer = {"service": self.info["service"], "assignments": [h.assignment for h in mine]}
+        if request.headers.get("Accept") == gp.WORK_FRAMED:
+            return web.Response(body=gp.frame_work(answer, [h.witness for h in mine]), content_type=gp.WORK_FRAMED)
+        return web.json_response(answer)
 
-    def _assignments(self, prover_id: str) -> list[dict[str, Any]]:
-        return [h.assignment() for h in self.held.values() if h.prover_id == prover_id]
+    def _assignments(self, prover_id: str) -> list[Held]:
+        return [h for h in self.held.values() if h.prover_id == prover_id]
 
     async def _witness(self, request: web.Request) -> web.Response:
         job_id, attempt = _path_ints(request)
@@ -343,9 +359,9 @@ class GatewayActor:
             raise gp.Refusal("wrong_key", f"this service serves key sha256 {self.key_sha256} only")
         return await serve_file(request, self.key_file, self.key_sha256, self.key_size)
 
-    def _attempt_body(self, request: web.Request) -> tuple[dict, Held]:
+    def _attempt_body(self, request: web.Request, revealing: bool = False) -> tuple[dict, Held]:
         body = self._json(request)
-        held = self._holding(request, _int(body, "job_id"), _int(body, "attempt", 0, 2**32 - 1))
+        held = self._holding(request, _int(body, "job_id"), _int(body, "attempt", 0, 2**32 - 1), revealing)
         if time.time() > held.request.deadline:
             why = f"attempt {held.request.attempt} of job {held.request.job_id} was due at {held.request.deadline:.3f}"
             held.resolve(None, 0.0, f"past its deadline: {why}")  # frees the prover for new work
@@ -354,27 +370,38 @@ class GatewayActor:
 
     async def _commit(self, request: web.Request) -> web.Response:
         body, held = self._attempt_body(request)
-        value = body.get("commitment")
-        if not isinstance(value, str) or len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
-            raise gp.Refusal("malformed", "commitment must be 64 lowercase hex digits (a sha256)")
+        value = _commitment(body)
         if held.commitment is not None:
             raise gp.Refusal("already_committed", "this attempt already has a commitment")
-        if held.closed:
-            raise gp.Refusal("commitments_closed", f"a proof of job {held.request.job_id} was already revealed")
+        _open_for_commitments(held)
         held.commitment, held.committed_at = value, time.time()
         return web.json_response({"ok": True, "received_at": held.committed_at})
 
     async def _reveal(self, request: web.Request) -> web.Response:
-        body, held = self._attempt_body(request)
+        """The proof, after the attempt's commitment or with it (one request: a commit and its reveal
+        back to back, which keeps every refusal of the two steps; docs/gateway.md, "Commit, then reveal")."""
+        body, held = self._attempt_body(request, revealing=True)
+        inline = _commitment(body) if body.get("commitment") is not None else None
+        if held.commitment is None and inline is None:
+            raise gp.Refusal("no_commitment", "commit to the proof (POST /v1/commit, or commitment in this body) "
+                                              "before revealing it")
         if held.commitment is None:
-            raise gp.Refusal("no_commitment", "commit to the proof (POST /v1/commit) before revealing it")
+            _open_for_commitments(held)
+        elif inline is not None and inline != held.commitment:
+            raise gp.Refusal("commitment_mismatch", "the commitment differs from the one this attempt committed")
+        committed = held.commitment or inline
         proof = gp.parse_proof(body.get("proof"))
         prove_s = _number(body, "prove_s", 0.0, 86400.0)
-        if gp.commitment(held.public_key, held.request.job_id, held.request.attempt, proof) != held.commitment:
+        if gp.commitment(held.public_key, held.request.job_id, held.request.attempt, proof) != committed:
             raise gp.Refusal("commitment_mismatch", "the proof does not match this attempt's commitment")
+        if held.commitment is None:
+            held.commitment, held.committed_at = committed, time.time()
         for other in self.held.values():
             if other.request.job_id == held.request.job_id:
                 other.closed = True
+        self.revealed[held.key] = held.prover_id
+        while len(self.revealed) > gp.REVEALED_REMEMBERED:
+            self.revealed.popitem(last=False)
         held.resolve(proof, prove_s)
         return web.json_response({"accepted": True})
 
@@ -391,6 +418,18 @@ class GatewayActor:
         prover_id = request["caller"].prover_id
         answer = await self._ask("account", {"prover_id": prover_id})
         return web.json_response({"prover_id": prover_id, "registered": prover_id in self.provers, **answer})
+
+
+def _commitment(body: dict) -> str:
+    value = body.get("commitment")
+    if not isinstance(value, str) or len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
+        raise gp.Refusal("malformed", "commitment must be 64 lowercase hex digits (a sha256)")
+    return value
+
+
+def _open_for_commitments(held: Held) -> None:
+    if held.closed:
+        raise gp.Refusal("commitments_closed", f"a proof of job {held.request.job_id} was already revealed")
 
 
 def _path_ints(request: web.Request) -> tuple[int, int]:

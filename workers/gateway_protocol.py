@@ -19,6 +19,7 @@ server and the WAN bench sign, check and hash identically:
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import time
@@ -36,6 +37,10 @@ DOMAIN = b"zkprove-gateway-v1\n"
 COMMIT_DOMAIN = b"zkprove-commit-v1"
 HEADERS = ("X-Zk-Key", "X-Zk-Time", "X-Zk-Nonce", "X-Zk-Signature")
 
+WORK_FRAMED = "application/vnd.zkprove.work"
+"""``Accept`` value of a long poll that wants its witnesses in the answer (:func:`frame_work`), so an
+attempt costs no request for its inputs; without it the answer is JSON and witnesses come from
+``GET /v1/witness``."""
 MAX_BODY = 64 * 1024
 """Bytes of a JSON request body, at most."""
 CLOCK_WINDOW_S = 30
@@ -50,6 +55,15 @@ HANDLER_TIMEOUT_S = 60.0
 KEY_CHUNK = 1 << 20
 """Bytes per chunk of a streamed key download."""
 MAX_ERROR_TEXT = 1000
+REVEALED_REMEMBERED = 4096
+"""Revealed attempts the gateway remembers, to answer a resent reveal with ``already_revealed``."""
+ATTEMPT_ROUND_TRIPS = 3
+"""Round trips one attempt costs an external prover on its kept connection: the long poll's answer
+(half), the reveal (half), a new connection's handshake when the kept one was lost (one), and one to
+spare for jitter and a resent request. An external prover's deadlines grow by this many times the
+round-trip time it declares."""
+MAX_RTT_S = 5.0
+"""The largest round-trip time a prover may declare (its deadlines grow by ATTEMPT_ROUND_TRIPS times it)."""
 
 LIMITS = {
     "max_body": MAX_BODY, "clock_window_s": CLOCK_WINDOW_S, "long_poll_max_s": LONG_POLL_MAX_S,
@@ -62,7 +76,7 @@ CODES: dict[str, int] = {
     "replayed_nonce": 401, "unknown_identity": 401, "not_registered": 403, "not_assigned": 403,
     "unknown_job": 404, "not_found": 404, "method_not_allowed": 405, "already_registered": 409,
     "wrong_key": 409, "past_deadline": 409, "no_commitment": 409, "commitment_mismatch": 409,
-    "commitments_closed": 409, "already_committed": 409, "body_too_large": 413,
+    "commitments_closed": 409, "already_committed": 409, "already_revealed": 409, "too_slow": 409, "body_too_large": 413,
     "range_not_satisfiable": 416, "rate_limited": 429, "internal": 500, "draining": 503,
     "too_many_connections": 503, "timeout": 503,
 }
@@ -221,6 +235,36 @@ def _pair(value: Any, where: str) -> list:
     if not isinstance(value, list) or len(value) != 2:
         raise Refusal("malformed", f"proof {where}: expected a list of two")
     return value
+
+
+def frame_work(answer: dict[str, Any], witnesses: list[bytes]) -> bytes:
+    """A long poll's answer with its witnesses (:data:`WORK_FRAMED`): the JSON answer's length as 4
+    bytes big-endian, the JSON, then each assignment's witness, ``witness_size`` bytes each, in order."""
+    header = json.dumps(answer).encode()
+    return len(header).to_bytes(4, "big") + header + b"".join(witnesses)
+
+
+def unframe_work(data: bytes) -> tuple[dict[str, Any], list[bytes]]:
+    """The inverse of :func:`frame_work`; ValueError naming the byte offset of a frame that does not add up."""
+    if len(data) < 4:
+        raise ValueError(f"a framed work answer is at least 4 bytes, this one {len(data)}")
+    end = 4 + int.from_bytes(data[:4], "big")
+    if end > len(data):
+        raise ValueError(f"the work answer's header claims bytes 4..{end}, the frame has {len(data)}")
+    try:
+        answer = json.loads(data[4:end])
+        sizes = [int(a["witness_size"]) for a in answer["assignments"]]
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"the work answer's header (bytes 4..{end}) is not a work answer: {error}") from None
+    witnesses = []
+    for size in sizes:
+        if size < 0 or end + size > len(data):
+            raise ValueError(f"a witness of {size} bytes at byte offset {end} runs past the frame's {len(data)}")
+        witnesses.append(data[end:end + size])
+        end += size
+    if end != len(data):
+        raise ValueError(f"{len(data) - end} bytes after the last witness at byte offset {end}")
+    return answer, witnesses
 
 
 def parse_proof(data: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .messages import ProveRequest, ProveResult
@@ -39,7 +40,11 @@ class Held:
     def key(self) -> tuple[int, int]:
         return self.request.job_id, self.request.attempt
 
+    @cached_property
     def assignment(self) -> dict[str, Any]:
+        """What the holder's long poll answers: the attempt, its deadline, its public inputs, and its
+        witness's sha256 and size (the witness comes after the answer in a framed one, else from
+        ``GET /v1/witness``)."""
         return {"job_id": self.request.job_id, "attempt": self.request.attempt,
                 "deadline": self.request.deadline, "witness_sha256": hashlib.sha256(self.witness).hexdigest(),
                 "witness_size": len(self.witness), "public_inputs": [str(v) for v in self.public_inputs]}
@@ -59,6 +64,8 @@ class External:
     threads: int
     warm_prove_s: float
     stake: float
+    rtt_s: float = 0.0
+    """The round-trip time the prover measured to the gateway and declared (at most ``MAX_RTT_S``)."""
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
 

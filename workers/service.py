@@ -94,7 +94,8 @@ class Service:
                                     referee=lambda job: unsatisfied(workload.circuit, job.payload))
         self.key = groth16.key_fingerprint(workload.pk)
         self.info = {"service": uuid.uuid4().hex, "name": name, "circuit": workload.circuit.name,
-                     "key": self.key, "warmup": workload.warmup_payload, "started_at": time.time()}
+                     "key": self.key, "warmup": workload.warmup_payload, "deadline_s": policy.deadline_s,
+                     "started_at": time.time()}
         self.shared = share_keys(workload.pk, workload.circuit)
         self.coordinator = RayCoordinator(self.core, spawn_verifier(workload.vk))
         self.inbox = start_inbox(name, self.info, list(self.shared))

@@ -108,9 +108,9 @@ class Prover:
                 return response.status, json.loads(payload)
             return response.status, payload
 
-    async def register(self, key_sha256: str, stake: float = 100.0) -> tuple[int, Any]:
+    async def register(self, key_sha256: str, stake: float = 100.0, **more: float) -> tuple[int, Any]:
         return await self.call("POST", "/v1/register", {"stake": stake, "threads": 1, "warm_prove_s": 1.0,
-                                                        "key_sha256": key_sha256})
+                                                        "key_sha256": key_sha256, **more})
 
     async def work(self, wait: float = 20.0) -> list[dict[str, Any]]:
         status, answer = await self.call("GET", f"/v1/work?wait={wait:g}")
