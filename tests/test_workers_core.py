@@ -14,7 +14,7 @@ import ray
 from workers.core import CoordinatorCore
 from workers.faults import Fault, FaultSpec, fault_mix, parse_mix, spread_speeds
 from workers.joblog import JobLog, JobRecord, Outcome, TransitionError
-from workers.messages import UNSATISFIABLE
+from workers.messages import SUPERSEDED, UNSATISFIABLE
 from workers.metrics import measure, percentile, scaling_efficiency
 from workers.policies import Auction, Centralized, OpenRace, Redundant, RoundRobin
 
@@ -187,6 +187,22 @@ def test_invalid_proofs_and_missed_deadlines_reassign_and_slash_in_the_auction(t
     # 30 staked, 10 slashed per failed lock: the missed deadline, then two invalid proofs; then it may not bid
     assert (metrics.deadline_misses, metrics.invalid_caught, metrics.slashes, metrics.slashed_stake) == (1, 3, 3, 30)
     assert core.balance("cheap-liar") == 0.0
+
+
+def test_a_superseded_attempt_is_wasted_work_not_a_failure(tmp_path):
+    """An attempt ended because another prover's proof came first frees its prover with no penalty, and the
+    job can come back to it; an error of any other kind counts against the prover."""
+    core, clock = make_core(tmp_path, Redundant(10.0, k=2))
+    core.submit(chain(1)[0])
+    core.prover_joined("a")
+    core.prover_joined("b")
+    first, second = core.assign()
+    assert not core.result(0, second.attempt, second.prover_id, None, 0.0, f"{SUPERSEDED}: a proof was revealed")
+    (wasted,) = [a for a in core.log.attempts() if a.attempt == second.attempt]
+    assert wasted.outcome == Outcome.WASTED and second.prover_id not in core.failed_by[0]
+    assert core.provers[second.prover_id].busy == 0 and core.log.job(0).state == "assigned"
+    assert not core.result(0, first.attempt, first.prover_id, None, 0.0, "out of memory")
+    assert first.prover_id in core.failed_by[0] and core.log.job(0).state == "reassigned"
 
 
 def test_policies_choose_as_documented():

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from .joblog import ASSIGNABLE, TERMINAL, AlreadyRecorded, JobRecord, Outcome
 from .jobstore import JobStore
 from .ledger import Account, ledger_events, statement
-from .messages import UNSATISFIABLE
+from .messages import SUPERSEDED, UNSATISFIABLE
 from .policies import JobView, Policy, ProverView
 
 Referee = Callable[[JobRecord], "str | None"]
@@ -201,6 +201,10 @@ class CoordinatorCore:
             return False
         del self.open[(job_id, attempt)]
         self._release(prover_id, now)
+        if error is not None and error.startswith(SUPERSEDED):
+            self.log.close_attempt(job_id, attempt, Outcome.WASTED, now, prove_s, error)
+            self._settle(job_id, now)
+            return False
         if error is not None:
             self._failed_to_prove(job, attempt, op, prove_s, error, now)
             return False

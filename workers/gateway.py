@@ -39,7 +39,7 @@ from .cluster import ProverHandle, Slot
 from .faults import FaultSpec
 from .gateway_keys import serve_file
 from .gateway_state import External, Held, TokenBucket
-from .messages import UNSATISFIABLE, Capacity, ProveRequest, ProveResult
+from .messages import SUPERSEDED, UNSATISFIABLE, Capacity, ProveRequest, ProveResult
 
 
 class _Bound:
@@ -428,8 +428,12 @@ def _commitment(body: dict) -> str:
 
 
 def _open_for_commitments(held: Held) -> None:
+    """Refuse a commitment to an attempt closed by another prover's reveal, and end that attempt: it can
+    never deliver now, and its prover is free for new work (the core counts it wasted, not failed)."""
     if held.closed:
-        raise gp.Refusal("commitments_closed", f"a proof of job {held.request.job_id} was already revealed")
+        why = f"a proof of job {held.request.job_id} was already revealed by another prover"
+        held.resolve(None, 0.0, f"{SUPERSEDED}: {why}")
+        raise gp.Refusal("commitments_closed", why)
 
 
 def _path_ints(request: web.Request) -> tuple[int, int]:

@@ -14,6 +14,9 @@ from zkprove.groth16.data import Proof
 
 #: ``ProveResult.error`` prefix for a job whose witness does not satisfy the circuit.
 UNSATISFIABLE = "unsatisfiable"
+#: ``ProveResult.error`` prefix for an attempt that another prover's proof of the job came before
+#: (wasted work, not the prover's failure: no penalty, and the job may come back to it).
+SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
