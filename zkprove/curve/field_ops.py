@@ -12,6 +12,12 @@ We chose this over passing a tuple of dispatchers as an argument because
 overloads keep the call sites plain (``fmul(a, b)``), need no extra
 parameter threaded through every kernel, and cache like any njit code.
 
+``fmul_inline`` and ``fsquare_inline`` compute the same products as
+``fmul``/``fsquare`` but are emitted inline as LLVM IR
+(:mod:`zkprove.field.limbs_ir`). Only the MSM's batch-affine bucket
+additions use them: inlined everywhere, they made numba's cold compile
+twice as slow.
+
 The stubs raise if called from Python: they exist only to be compiled.
 Array access goes through :func:`load` and :func:`store`, which read an
 element from a row of shape ``(4,)`` (Fq) or ``(2, 4)`` (Fq2).
@@ -22,6 +28,7 @@ from numba.extending import overload
 
 from zkprove.field import fq2
 from zkprove.field import montgomery as fq
+from zkprove.field.limbs_ir import fq2_mul, fq2_square, mont_mul
 from zkprove.field.params import FQ_SPEC
 
 _FQ_ZERO = fq.ZERO
@@ -79,6 +86,18 @@ def _unary(name, doc, fq_impl, fq2_impl):
 fadd = _binary("fadd", "a + b", lambda a, b: fq.add(a, b, FQ_SPEC), lambda a, b: fq2.add(a, b))
 fsub = _binary("fsub", "a - b", lambda a, b: fq.sub(a, b, FQ_SPEC), lambda a, b: fq2.sub(a, b))
 fmul = _binary("fmul", "a * b", lambda a, b: fq.mul(a, b, FQ_SPEC), lambda a, b: fq2.mul(a, b))
+fmul_inline = _binary(
+    "fmul_inline",
+    "a * b, inlined (MSM hot loop only)",
+    lambda a, b: mont_mul(a, b, FQ_SPEC.modulus, FQ_SPEC.inv),
+    lambda a, b: fq2_mul(a, b, FQ_SPEC.modulus, FQ_SPEC.inv),
+)
+fsquare_inline = _unary(
+    "fsquare_inline",
+    "a^2, inlined (MSM hot loop only)",
+    lambda a: mont_mul(a, a, FQ_SPEC.modulus, FQ_SPEC.inv),
+    lambda a: fq2_square(a, FQ_SPEC.modulus, FQ_SPEC.inv),
+)
 fequal = _binary("fequal", "a == b", lambda a, b: fq.equal(a, b), lambda a, b: fq2.equal(a, b))
 fsquare = _unary("fsquare", "a^2", lambda a: fq.square(a, FQ_SPEC), lambda a: fq2.square(a))
 fneg = _unary("fneg", "-a", lambda a: fq.neg(a, FQ_SPEC), lambda a: fq2.neg(a))

@@ -36,7 +36,7 @@ from zkprove.field.params import R, int_to_limbs
 from zkprove.field.u128 import sbb
 
 from . import points as pt
-from .field_ops import finv, fmul, fone_like, load, store
+from .field_ops import finv, fmul_inline, fone_like, load, store
 from .kernels import load_affine, store_affine, store_jacobian
 
 #: Magnitudes after the r - s flip are at most (r-1)/2 < 2^253.
@@ -149,7 +149,7 @@ def _reduce_round(scratch, offsets, counts, denominators, prefix):
         for j in range(counts[b] // 2):
             d = pt.affine_add_denominator(load_affine(scratch, start + 2 * j), load_affine(scratch, start + 2 * j + 1))
             store(denominators[k], d)
-            acc = fmul(acc, d)
+            acc = fmul_inline(acc, d)
             store(prefix[k], acc)
             k += 1
     if k == 0:
@@ -157,8 +157,8 @@ def _reduce_round(scratch, offsets, counts, denominators, prefix):
     inv_acc = finv(acc)
     for t in range(k - 1, 0, -1):
         d = load(denominators[t])
-        store(denominators[t], fmul(inv_acc, load(prefix[t - 1])))
-        inv_acc = fmul(inv_acc, d)
+        store(denominators[t], fmul_inline(inv_acc, load(prefix[t - 1])))
+        inv_acc = fmul_inline(inv_acc, d)
     store(denominators[0], inv_acc)
     k = 0
     for b in range(1, counts.shape[0]):
