@@ -30,8 +30,8 @@ STARTUP_S = 1.0
 
 SWEEPS: dict[str, Sweep] = {
     "provers": Sweep("provers", (10, 30, 100, 300, 1000, 3000, 10_000), jobs=(1000, 1000, 1000, 1000, 300, 100, 100),
-                     policies=("centralized", "round-robin", "redundant", "auction"),
-                     fixed=(("interval_s", 0.05), ("outages_per_min", 1.0), ("outage_len_s", 2.0))),
+                     window_s=50.0, policies=("centralized", "round-robin", "redundant", "auction"),
+                     fixed=(("outages_per_min", 1.0), ("outage_len_s", 2.0))),
     "latency_spread": Sweep("latency_spread", (0.0, 0.5, 1.0, 1.5, 2.0), policies=FAULTED),
     "bandwidth_bps": Sweep("bandwidth_bps", (1.25e5, 1.25e6, 1.25e7, 1.25e8, 1.25e9), policies=FAULTED),
     "speed_spread": Sweep("speed_spread", (0.0, 0.25, 0.5, 0.75, 1.0), policies=FAULTED),
@@ -48,7 +48,8 @@ SWEEPS: dict[str, Sweep] = {
     "slash_fraction": Sweep("slash_fraction", (0.1, 0.25, 0.5, 0.75, 1.0), policies=("round-robin", "auction"),
                             fixed=(("byzantine", 0.2),)),
 }
-"""Prover count (with regional outages, at 20 jobs a second so that 10 provers keep up), RTT spread,
+"""Prover count (with regional outages; each run's jobs over 50 s, 20 a second up to 300 provers so that 10
+provers keep up, fewer beyond so that a run stays bounded, every fleet as long under outages), RTT spread,
 bandwidth (the proving key downloads on join), speed spread, crash rate, byzantine share, outage
 frequency and length, redundancy k (under crashes), stake and slash size (under byzantine provers)."""
 
@@ -93,10 +94,10 @@ def scale_assumptions() -> list[dict[str, str]]:
                                      "length; compressed: real regions fail a few times a year, so read a rate as "
                                      "the share of time down and a length against the proof time",
          "source": GUESS},
-        {"what": "demand", "value": f"a job every {BASE.interval_s * 1e3:g} ms ({BASE.jobs} a run); one every "
-                                    f"{dict(SWEEPS['provers'].fixed)['interval_s'] * 1e3:g} ms in the provers sweep "
-                                    f"(so that 10 provers keep up), fewer jobs a run at 1,000 provers and more",
-         "source": GUESS},
+        {"what": "demand", "value": f"a job every {BASE.interval_s * 1e3:g} ms ({BASE.jobs} a run); in the provers "
+                                    f"sweep each run's jobs over {SWEEPS['provers'].window_s:g} s, 20 a second up to "
+                                    f"300 provers (so that 10 keep up), fewer beyond (the engine's cost grows with "
+                                    f"provers x jobs)", "source": GUESS},
         {"what": "start", "value": f"the first job is submitted {BASE.warm_s:g} s after the fleet starts; a "
                                    f"prover still downloading the key then joins later", "source": GUESS},
         {"what": "restart", "value": f"{STARTUP_S:g} s before a crashed prover's warm-up proof (a Ray actor restart)",

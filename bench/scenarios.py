@@ -43,13 +43,16 @@ class Sweep:
     """One axis of ``bench compare``: a scenario field and the values it takes.
 
     ``backlog``: every job is submitted at the start (a throughput sweep); ``jobs``: jobs per run at each
-    value (empty: the base's; larger fleets get fewer so that a run stays bounded); ``policies``: the
-    policies it compares (empty: all asked for); ``fixed``: other axes set first, as (axis, value)."""
+    value (empty: the base's; larger fleets get fewer so that a run stays bounded); ``window_s``: with
+    ``jobs``, the seconds over which each run's jobs are submitted (the interval is window / jobs, so every
+    value is exposed to outages for as long); ``policies``: the policies it compares (empty: all asked
+    for); ``fixed``: other axes set first, as (axis, value)."""
 
     axis: str
     values: tuple
     backlog: bool = False
     jobs: tuple[int, ...] = ()
+    window_s: float = 0.0
     policies: tuple[str, ...] = ()
     fixed: tuple[tuple[str, float], ...] = ()
 
@@ -67,6 +70,8 @@ class Sweep:
             changed = _set(start, self.axis, value)
             if self.jobs:
                 changed = replace(changed, jobs=self.jobs[i])
+            if self.jobs and self.window_s:
+                changed = replace(changed, interval_s=self.window_s / self.jobs[i])
             for policy in chosen:
                 yield value, replace(changed, name=f"{policy} {self.axis}={value}", policy=policy)
 

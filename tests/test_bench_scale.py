@@ -88,6 +88,9 @@ def test_a_sweep_sets_its_axis_after_its_fixed_axes_with_jobs_per_value_and_its_
         (1.0, "centralized", 50, 1.0), (1.0, "auction", 50, 1.0), (4.0, "centralized", 20, 4.0),
         (4.0, "auction", 20, 4.0)]
     assert all(s.outages_per_min == 2.0 and s.faults["byzantine"] == 0.2 for _, s in made)
+    windowed = Sweep("provers", (10, 1000), jobs=(500, 50), window_s=25.0)
+    assert [(s.jobs, s.interval_s) for _, s in windowed.scenarios(scale.BASE, ("round-robin",))] == [(500, 0.05),
+                                                                                                    (50, 0.5)]
     backlog = Sweep("provers", (10,), backlog=True)
     assert [s.interval_s for _, s in backlog.scenarios(scale.BASE, ("round-robin",))] == [0.0]
     with pytest.raises(ValueError, match="2 job counts for 1 values"):
