@@ -3,7 +3,7 @@
 import pytest
 
 from bench.report.answer import headline, write_answer
-from bench.report.crossovers import AHEAD, BEHIND, NOISE, along, crossovers
+from bench.report.crossovers import AHEAD, BEHIND, NOISE, along, by_comparison, crossovers
 from bench.report.points import points
 from bench.report.results import RunRecord, provenance, write_results
 from bench.scenarios import Scenario
@@ -76,11 +76,11 @@ def test_the_answer_writes_each_crossover_with_its_plot_and_calls_noise_no_win(t
     md, _ = write_answer([json_path, json_path], tmp_path / "answer")
     text = md.read_text()
     section = text.split("**Crossovers.**")[1].split("**Assumptions.**")[0]
-    assert "P99 latency, round-robin against centralized" in section
+    assert "P99 latency (s), round-robin against centralized" in section
     assert "centralized ahead up to 1, round-robin ahead from 4" in section
-    assert "throughput, round-robin against centralized" in section and "within the noise at every x" in section
+    assert "throughput (proofs/s), round-robin against centralized" in section and "within the noise at every x" in section
     plots = sorted((tmp_path / "answer").glob("bench_answer_crossover_*.png"))
-    assert len(plots) == len(crossovers(points(records))) == 2
+    assert len(crossovers(points(records))) == 2 and len(plots) == len(by_comparison(crossovers(points(records)))) == 1
     assert all(f"]({p.name})" in section for p in plots) and plots[0].read_bytes()[:4] == b"\x89PNG"
     wins = text.split("**Where scattered provers win.**")[1].split("**Among")[0]
     assert "Throughput at outages per region-minute 8" not in wins, "equal throughput is noise, not a win"

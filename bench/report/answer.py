@@ -19,7 +19,7 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from .crossovers import crossovers
+from .crossovers import by_comparison, crossovers
 from .findings import Finding
 from .plots import crossover, errorbars
 from .points import find, points
@@ -104,7 +104,7 @@ def findings(records: list[RunRecord]) -> list[Finding]:
 def headline(records: list[RunRecord], calibration: list[RunRecord] | None = None,
              images: tuple[str, ...] = ()) -> str:
     """The section's text: where the centralized prover wins, where scattered provers win, what is within
-    the noise, and the crossovers (``images``: a plot's path for each of :func:`crossovers`, in order);
+    the noise, and the crossovers (``images``: a plot's path for each question of :func:`by_comparison`);
     every figure and interval computed from ``records``."""
     found = findings(records)
     if not found:
@@ -136,8 +136,10 @@ def _crossover_section(found: list, images: tuple[str, ...]) -> str:
     if not found_crossovers:
         return "**Crossovers.**\n\n- none: the results hold no sweep with two or more points of both sides"
     body = []
-    for i, c in enumerate(found_crossovers):
-        body.append(f"- {c.text()}" + (f"\n\n  ![{c.question}]({images[i]})" if i < len(images) else ""))
+    for i, question in enumerate(by_comparison(found_crossovers)):
+        body += [f"- {c.text()}" for c in question]
+        if i < len(images):
+            body.append(f"\n  ![{question[0].question}]({images[i]})\n")
     return ("**Crossovers.** At each x, the advantage is the difference of the two means over seeds, signed so "
             "that positive favours the first policy named, with Welch's 95% interval; a crossover is where that "
             "interval changes sign (points whose interval contains 0 are within the noise and decide nothing).\n\n"
@@ -209,7 +211,7 @@ def write_answer(compare_json: str | PathLike | Sequence[str | PathLike],
                  out_dir: str | PathLike = "bench/results/answer", calibration_json: str | PathLike | None = None,
                  readme: str | PathLike | None = None) -> tuple[Path, Path]:
     """Write ``bench_answer.md``, ``bench_answer.png`` and one ``bench_answer_crossover_<n>.png`` per
-    crossover under ``out_dir`` from saved results (one file or several), and put the same section into
+    crossover question (:func:`~bench.report.crossovers.by_comparison`) under ``out_dir`` from saved results (one file or several), and put the same section into
     ``readme`` (if given) between its answer markers."""
     sources = [compare_json] if isinstance(compare_json, (str, PathLike)) else list(compare_json)
     provenance, records = load_many(sources)
@@ -220,9 +222,9 @@ def write_answer(compare_json: str | PathLike | Sequence[str | PathLike],
     png.write_bytes(figure(records))
     found = points(records)
     drawn = []
-    for i, c in enumerate(crossovers(found)):
+    for i, question in enumerate(by_comparison(crossovers(found))):
         drawn.append(out / f"bench_answer_crossover_{i}.png")
-        drawn[-1].write_bytes(crossover(found, c))
+        drawn[-1].write_bytes(crossover(found, question))
     machine = provenance.get("machine", {})
     base = provenance.get("base", {})
     source = (f"every proof made and verified for real on Ray: jobs of {base.get('batch_size')} transfers, "

@@ -148,10 +148,19 @@ def crossovers(found: list[Point]) -> list[Crossover]:
     out = []
     for group, words in QUESTIONS:
         question = f"{words} at which round-robin and the centralized prover change places"
-        for metric, label, higher in (("latency_p99_s", "P99 latency", False), ("proofs_per_s", "throughput", True)):
+        for metric, label, higher in (("latency_p99_s", "P99 latency (s)", False),
+                                      ("proofs_per_s", "throughput (proofs/s)", True)):
             out.append(along(found, question, group, "round-robin", "centralized", metric, label, higher))
     out.append(along(found, "Redundancy at which redundant proving stops beating round-robin", "redundancy",
-                     "redundant", "round-robin", "latency_p99_s", "P99 latency", False))
+                     "redundant", "round-robin", "latency_p99_s", "P99 latency (s)", False))
     out.append(along(found, "Redundancy at which one more copy stops paying", "redundancy", "redundant",
-                     "redundant", "latency_p99_s", "P99 latency", False))
+                     "redundant", "latency_p99_s", "P99 latency (s)", False))
     return [c for c in out if c is not None]
+
+
+def by_comparison(found: list[Crossover]) -> list[list[Crossover]]:
+    """The crossovers grouped by question (one sweep, one pair of sides: P99 and throughput together), in order."""
+    groups: dict[tuple, list[Crossover]] = {}
+    for c in found:
+        groups.setdefault((c.question, c.group, c.challenger, c.reference), []).append(c)
+    return list(groups.values())

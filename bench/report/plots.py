@@ -7,8 +7,8 @@ Each sweep point is the mean over its seeds with a 95% error bar (:mod:`.points`
 * :func:`wasted_work`: prover-seconds spent on attempts that were not accepted, per policy and axis value;
 * :func:`liveness_timeline`: finalizations over time, where an outage shows as a flat stretch;
 * :func:`calibration`: simulated beside real throughput and latency;
-* :func:`crossover`: one crossover: both sides' metric with 95% bands, and the advantage with its
-  intervals against zero, the bracket of each sign change shaded.
+* :func:`crossover`: the crossovers of one question, a row each: both sides' metric with 95% bands,
+  and the advantage with its intervals against zero, the bracket of each sign change shaded.
 
 Each returns PNG bytes, so the same figure goes to a file and into the HTML page.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 
 import matplotlib
 
@@ -143,28 +144,29 @@ def _band(ax: plt.Axes, line: list[Point], metric: str, label: str) -> None:
     ax.fill_between(xs, [i.low for i in intervals], [i.high for i in intervals], color=drawn.get_color(), alpha=0.2)
 
 
-def crossover(found: list[Point], c: Crossover) -> bytes:
-    """Left: the metric of both sides along the sweep (bands: 95%, y from zero). Right: the challenger's
-    advantage with its 95% error bars, the zero line, each sign change's bracket shaded and its
-    interpolated crossing dashed."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 3.4))
-    policies = (c.challenger,) if c.marginal else (c.challenger, c.reference)
-    for policy in policies:
-        line = sorted((p for p in found if p.group == c.group and p.policy == policy and p.measured(c.metric)),
-                      key=lambda p: p.x)
-        _band(left, line, c.metric, policy)
-    left.set(xlabel=c.group, ylabel=c.label, title=f"{c.label} along {c.group}")
-    left.set_ylim(bottom=0)
-    left.legend(fontsize=7)
-    errorbars(right, list(c.xs), list(c.advantages), f"{c.challenger} advantage")
-    right.axhline(0.0, color="black", lw=0.8)
-    for i, j in c.changes():
-        right.axvspan(c.xs[i], c.xs[j], color="orange", alpha=0.15)
-        right.axvline(c.estimate(i, j), color="orange", ls="--", lw=1)
-    against = "the step before" if c.marginal else c.reference
-    right.set(xlabel=c.group, ylabel=f"advantage ({c.label})", title=f"{c.challenger} better than {against} (> 0)")
-    for ax in (left, right):
-        if c.group in LOG_AXES:
-            ax.set_xscale("log")
-    fig.suptitle(c.question, fontsize=9)
+def crossover(found: list[Point], question: Sequence[Crossover]) -> bytes:
+    """One row per crossover of one question. Left: the metric of both sides along the sweep (bands: 95%,
+    y from zero). Right: the challenger's advantage with its 95% error bars, the zero line, each sign
+    change's bracket shaded and its interpolated crossing dashed."""
+    fig, rows = plt.subplots(len(question), 2, figsize=(9.6, 2.9 * len(question)), squeeze=False)
+    for (left, right), c in zip(rows, question):
+        policies = (c.challenger,) if c.marginal else (c.challenger, c.reference)
+        for policy in policies:
+            line = sorted((p for p in found if p.group == c.group and p.policy == policy and p.measured(c.metric)),
+                          key=lambda p: p.x)
+            _band(left, line, c.metric, policy)
+        left.set(xlabel=c.group, ylabel=c.label, title=f"{c.label} along {c.group}")
+        left.set_ylim(bottom=0)
+        left.legend(fontsize=7)
+        errorbars(right, list(c.xs), list(c.advantages), f"{c.challenger} advantage")
+        right.axhline(0.0, color="black", lw=0.8)
+        for i, j in c.changes():
+            right.axvspan(c.xs[i], c.xs[j], color="orange", alpha=0.15)
+            right.axvline(c.estimate(i, j), color="orange", ls="--", lw=1)
+        against = "the step before" if c.marginal else c.reference
+        right.set(xlabel=c.group, ylabel=f"advantage, {c.label}", title=f"{c.challenger} better than {against} (> 0)")
+        for ax in (left, right):
+            if c.group in LOG_AXES:
+                ax.set_xscale("log")
+    fig.suptitle(question[0].question, fontsize=9)
     return _png(fig)
