@@ -36,7 +36,9 @@ def test_rtt_spread_draws_a_seeded_delay_per_prover_and_slows_the_tail():
     assert delays == [s.latency_s for s in spread.fault_specs()], "seeded"
     assert delays != [s.latency_s for s in replace(spread, seed=1).fault_specs()]
     assert {s.latency_s for s in flat.fault_specs()} == {0.1}
-    assert measure(simulate(spread).log).latency_p99_s > measure(simulate(flat).log).latency_p99_s + 0.5
+    flat_run, spread_run = (measure(simulate(s).log) for _, s in Sweep("latency_spread", (0.0, 1.5)).scenarios(
+        flat, ("round-robin",)))
+    assert spread_run.latency_p99_s > flat_run.latency_p99_s + 0.5
     with pytest.raises(ValueError, match="latency_spread"):
         Scenario("bad", latency_spread=-1.0)
 
@@ -48,8 +50,9 @@ def test_bandwidth_per_prover_decides_when_each_finishes_the_key_download_and_jo
     joined = {e[3]: e[0] for e in simulation.log.events("prover_joined")}
     expected = {f"p{i}": 10_000_000 / s.bandwidth_bps + 1.0 for i, s in enumerate(scenario.fault_specs())}
     assert joined == pytest.approx(expected) and len(set(joined.values())) == 6
-    fast = measure(simulate(replace(scenario, faults={"bandwidth_bps": 1e8})).log)
-    assert measure(simulation.log).latency_p50_s > fast.latency_p50_s + 5.0, "a slower link joins later"
+    slow, fast = (measure(simulate(s).log) for _, s in Sweep("bandwidth_bps", (1e6, 1e8)).scenarios(
+        scenario, ("round-robin",)))
+    assert slow.latency_p50_s > fast.latency_p50_s + 5.0, "a slower link joins later"
 
 
 def test_warm_s_submits_the_first_job_once_the_fleet_had_time_to_start():
@@ -72,9 +75,9 @@ def test_a_regional_outage_takes_its_region_down_together_and_the_centralized_pr
     assert measure(log).finalized == 300
     calm = replace(fleet, outages_per_min=0.0)
     assert not simulate(calm).log.events("prover_left")
-    p99 = {rate: statistics.fmean(measure(simulate(replace(fleet, policy="centralized", outages_per_min=rate,
-                                                           seed=seed)).log).latency_p99_s for seed in range(3))
-           for rate in (0.0, 6.0)}
+    sweep = Sweep("outages_per_min", (0.0, 6.0), fixed=(("outage_len_s", 5.0),))
+    p99 = {rate: statistics.fmean(measure(simulate(replace(s, seed=seed)).log).latency_p99_s for seed in range(3))
+           for rate, s in sweep.scenarios(replace(fleet, outages_per_min=0.0, outage_len_s=0.0), ("centralized",))}
     assert p99[6.0] > p99[0.0] + 2.0, "one machine: every outage stops every job"
     with pytest.raises(ValueError, match="regions=13"):
         replace(fleet, regions=13)
@@ -102,9 +105,9 @@ def test_a_sweep_sets_its_axis_after_its_fixed_axes_with_jobs_per_value_and_its_
 def test_every_scale_sweep_has_five_points_and_reaches_ten_thousand_provers():
     assert all(len(s.values) >= 5 for s in scale.SWEEPS.values())
     assert min(scale.SWEEPS["provers"].values) == 10 and max(scale.SWEEPS["provers"].values) == 10_000
-    for sweep in scale.SWEEPS.values():
-        for _, scenario in sweep.scenarios(scale.BASE):
-            assert scenario.jobs <= scale.BASE.jobs
+    assert all(j <= scale.BASE.jobs for sweep in scale.SWEEPS.values() for j in sweep.jobs)
+    quick = scale.sweeps(quick=True)
+    assert max(quick["provers"].values) == 1000 and max(j for s in quick.values() for j in s.jobs) <= scale.QUICK_JOBS
     assert {a["what"] for a in scale.scale_assumptions()} >= {"network delay", "bandwidth", "regions", "outages"}
 
 
