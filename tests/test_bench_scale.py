@@ -117,3 +117,18 @@ def test_bench_scale_quick_runs_and_refuses_an_unknown_axis(tmp_path):
     assert (tmp_path / "scale.json").exists() and (tmp_path / "scale.html").exists()
     bad = CliRunner().invoke(app, ["bench", "scale", "--quick", "--axis", "nope"])
     assert bad.exit_code == 2 and "unknown sweep(s) nope" in bad.output
+
+
+def test_results_past_the_16_mib_of_other_json_load_up_to_their_own_bound(tmp_path, monkeypatch):
+    """A 30-seed scale part holds every run's finalization times: tens of MB, refused only past its bound."""
+    import json
+
+    from bench.report import results
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"provenance": {"pad": "x" * (17 << 20)}, "runs": [], "points": []}))
+    provenance, records = results.load_results(path)
+    assert len(provenance["pad"]) == 17 << 20 and records == []
+    monkeypatch.setattr(results, "RESULTS_MAX_BYTES", 1 << 20)
+    with pytest.raises(ValueError, match="more than 1,048,576 bytes"):
+        results.load_results(path)
