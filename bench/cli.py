@@ -172,6 +172,23 @@ def compare(
 
 
 @app.command()
+def scale(
+    quick: bool = typer.Option(False, "--quick", help="3 seeds, 60 jobs a run, up to 1,000 provers: a smoke run."),
+    axes: list[str] = typer.Option(None, "--axis", help="Sweeps to run (repeatable; default: all of them)."),
+    seed: int = typer.Option(0, "--seed", help="First seed; each point runs 30 seeds (3 with --quick) from it."),
+    verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
+    out: Path = typer.Option(Path("bench/results/scale"), "-o", "--out-dir", help=_OUT_DIR_HELP),
+) -> None:
+    """The sweeps at the scale of a real network (10 to 10,000 provers), simulated: bounded to tens of minutes."""
+    from .scale import SWEEPS, run
+
+    unknown = sorted(set(axes or ()) - set(SWEEPS))
+    if unknown:
+        raise typer.BadParameter(f"unknown sweep(s) {', '.join(unknown)}: use {', '.join(SWEEPS)}", param_hint="--axis")
+    run(quick, tuple(axes or SWEEPS), seed, verify_scale, out)
+
+
+@app.command()
 def throughput(
     provers: list[int] = typer.Option([1, 2, 4], "--provers", help="Prover actor counts (repeatable)."),
     batch: list[int] = typer.Option([1, 2], "--batch-size", help="Transactions per proof (repeatable)."),
@@ -199,13 +216,14 @@ def calibrate(
 
 @app.command()
 def answer(
-    compare_json: Path = typer.Argument(..., help="Results of zkprove bench compare."),
+    compare_json: list[Path] = typer.Argument(..., help="Results of zkprove bench compare or scale (one or more "
+                                                        "files, e.g. a scale run in parts)."),
     calibration_json: Path = typer.Option(None, "--calibration", help="Results of zkprove bench calibrate."),
     out: Path = typer.Option(Path("bench/results/answer"), "-o", "--out-dir", help=_OUT_DIR_HELP),
     readme: Path = typer.Option(None, "--readme", help="Also write the section into this README, between its "
                                                        "answer markers."),
 ) -> None:
-    """Write the README section (markdown and one PNG) from saved results."""
+    """Write the README section (markdown, a summary PNG and one PNG per crossover) from saved results."""
     from .report.answer import write_answer
 
     print(*write_answer(compare_json, out, calibration_json, readme), sep="\n")

@@ -56,6 +56,10 @@ def assumptions(model, path: Path, batch_size: int, verify_scale: float) -> list
                                                      f"(sigma {times.sigma:.3g})", "source": GUESS},
         {"what": "verifier", "value": verifier, "source": GUESS if verify_scale == 0 else MEASURED},
         {"what": "request size", "value": f"{times.request_bytes} bytes a job", "source": MEASURED},
+        {"what": "proving key", "value": f"{times.key_bytes:,} bytes (pickled, as Ray ships it), downloaded by each "
+                                         f"prover over its link before it joins" if times.key_bytes else
+                                         "size not measured: no download is charged", "source": MEASURED
+         if times.key_bytes else GUESS},
         {"what": "proof size", "value": "256 bytes (Groth16 over BN254: two G1 and one G2 point, uncompressed)",
          "source": PUBLIC},
         {"what": "centralized prover", "value": "the speed of all N provers together (ideal scaling)",
@@ -74,9 +78,13 @@ def _shown(path: Path) -> str:
 
 
 def model_assumptions(model, path: Path, batch_size: int, verify_scale: float) -> str:
-    """The assumptions for the screen, one line each: what, its value, and where the figure comes from."""
-    return "assumptions:\n" + "\n".join(f"  {a['what']}: {a['value']} [{a['source']}]"
-                                          for a in assumptions(model, path, batch_size, verify_scale))
+    """The assumptions for the screen (:func:`shown_assumptions`)."""
+    return shown_assumptions(assumptions(model, path, batch_size, verify_scale))
+
+
+def shown_assumptions(stated: list[dict[str, str]]) -> str:
+    """Assumptions for the screen, one line each: what, its value, and where the figure comes from."""
+    return "assumptions:\n" + "\n".join(f"  {a['what']}: {a['value']} [{a['source']}]" for a in stated)
 
 
 def simulate(provers: int, jobs: int, policy: str = "round-robin", faults: dict[str, float] | None = None,

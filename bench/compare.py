@@ -35,17 +35,17 @@ def sim_record(scenario: Scenario, times: ProofTimes, group: str = "", x: float 
 
 def sweep_runs(base: Scenario, axes: tuple[str, ...], policies: tuple[str, ...] = POLICY_NAMES,
                sweeps: dict[str, Sweep] = SWEEPS) -> Iterator[tuple[str, float, Scenario]]:
-    """(axis, value, scenario) for every policy at every value of every axis; ``provers`` runs a backlog."""
+    """(axis, value, scenario) for every policy at every value of every axis (see :class:`Sweep`)."""
     for axis in axes:
-        start = replace(base, interval_s=0.0) if axis == "provers" else base
-        for value, scenario in sweeps[axis].scenarios(start, policies):
+        for value, scenario in sweeps[axis].scenarios(base, policies):
             yield axis, value, scenario
 
 
 def liveness_runs(base: Scenario) -> list[Scenario]:
-    """The same outage of the first prover, from 1/4 to 1/2 of the submission window, under each liveness policy."""
+    """The same outage of the first prover, from 1/4 to 1/2 of the submission window (which opens at
+    ``warm_s``), under each liveness policy."""
     window = base.jobs * base.interval_s
-    outage = (round(window / 4, 1), round(window / 2, 1))
+    outage = (round(base.warm_s + window / 4, 1), round(base.warm_s + window / 2, 1))
     return [replace(base, name=f"{policy} outage", policy=policy, outage=outage) for policy in LIVENESS_POLICIES]
 
 

@@ -40,37 +40,65 @@ def named(name: str) -> Scenario:
 
 @dataclass(frozen=True)
 class Sweep:
-    """One axis of ``bench compare``: a scenario field and the values it takes."""
+    """One axis of ``bench compare``: a scenario field and the values it takes.
+
+    ``backlog``: every job is submitted at the start (a throughput sweep); ``jobs``: jobs per run at each
+    value (empty: the base's; larger fleets get fewer so that a run stays bounded); ``window_s``: with
+    ``jobs``, the seconds over which each run's jobs are submitted (the interval is window / jobs, so every
+    value is exposed to outages for as long); ``policies``: the policies it compares (empty: all asked
+    for); ``fixed``: other axes set first, as (axis, value)."""
 
     axis: str
     values: tuple
+    backlog: bool = False
+    jobs: tuple[int, ...] = ()
+    window_s: float = 0.0
+    policies: tuple[str, ...] = ()
+    fixed: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.jobs and len(self.jobs) != len(self.values):
+            raise ValueError(f"sweep {self.axis!r}: {len(self.jobs)} job counts for {len(self.values)} values")
 
     def scenarios(self, base: Scenario, policies: tuple[str, ...] = POLICY_NAMES) -> Iterator[tuple[float, Scenario]]:
         """(value, scenario) for every policy at every value of the axis, from ``base``."""
-        for value in self.values:
-            for policy in policies:
-                changed = _set(base, self.axis, value)
+        start = replace(base, interval_s=0.0) if self.backlog else base
+        for axis, value in self.fixed:
+            start = _set(start, axis, value)
+        chosen = [p for p in policies if not self.policies or p in self.policies]
+        for i, value in enumerate(self.values):
+            changed = _set(start, self.axis, value)
+            if self.jobs:
+                changed = replace(changed, jobs=self.jobs[i])
+            if self.jobs and self.window_s:
+                changed = replace(changed, interval_s=self.window_s / self.jobs[i])
+            for policy in chosen:
                 yield value, replace(changed, name=f"{policy} {self.axis}={value}", policy=policy)
+
+
+SCENARIO_AXES = ("provers", "interval_s", "speed_spread", "latency_spread", "bandwidth_spread", "redundancy", "stake",
+                 "slash_fraction", "regions", "outages_per_min", "outage_len_s")
+"""Axes that are :class:`Scenario` fields, set as they are."""
 
 
 def _set(base: Scenario, axis: str, value: float) -> Scenario:
     """``base`` with one axis changed; fault axes go into the fault mix."""
-    if axis in ("provers", "speed_spread"):
+    if axis in SCENARIO_AXES:
         return replace(base, **{axis: value})
     faults = dict(base.faults)
     if axis == "crash_rate":
         faults.update(crash=value and 0.5, rate=value)
     elif axis == "byzantine":
         faults.update(byzantine=value, rate=1.0)
-    elif axis == "latency_s":
-        faults["latency_s"] = value
+    elif axis in ("latency_s", "bandwidth_bps"):
+        faults[axis] = value
     else:
         raise ValueError(f"unknown sweep axis {axis!r}")
     return replace(base, faults={k: v for k, v in faults.items() if v})
 
 
 SWEEPS: dict[str, Sweep] = {
-    "provers": Sweep("provers", (1, 2, 4, 8, 16, 32)),
+    "provers": Sweep("provers", (1, 2, 4, 8, 16, 32), backlog=True),
     "speed_spread": Sweep("speed_spread", (0.0, 0.25, 0.5, 0.75, 1.0)),
     "crash_rate": Sweep("crash_rate", (0.0, 0.1, 0.2, 0.3, 0.5)),
     "byzantine": Sweep("byzantine", (0.0, 0.125, 0.25, 0.375, 0.5)),
@@ -81,7 +109,7 @@ five values each, so a plot of a sweep is a curve, not a line between two ends (
 eighths: each value is one more faulty prover of the default 8)."""
 
 REAL_SWEEPS: dict[str, Sweep] = {
-    "provers": Sweep("provers", (1, 2, 4)),
+    "provers": Sweep("provers", (1, 2, 4), backlog=True),
     "speed_spread": Sweep("speed_spread", (0.0, 1.0)),
     "crash_rate": Sweep("crash_rate", (0.0, 0.5)),
     "byzantine": Sweep("byzantine", (0.0, 0.4)),

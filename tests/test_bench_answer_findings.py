@@ -1,7 +1,7 @@
 """The answer's findings: a winner is named only when the ratio's interval over seeds excludes 1."""
 
 from bench.report.answer import headline
-from bench.report.findings import ONE_SEED, WITHIN_NOISE, Finding, crossover
+from bench.report.findings import ONE_SEED, WITHIN_NOISE, Finding
 from bench.report.points import find, points
 from bench.report.results import RunRecord
 from bench.scenarios import Scenario
@@ -58,23 +58,6 @@ def test_the_answer_files_a_noisy_finding_under_within_the_noise_not_under_wins(
     assert "auction" in wins and "round-robin" not in wins
     assert "round-robin" in noise and "auction" not in noise
     assert "Where the centralized prover wins.**\n\n- none" in text
-
-
-def test_a_crossover_is_where_one_winner_outside_the_noise_gives_way_to_another():
-    def line(scattered_by_x: dict[float, list[float]]) -> list[Finding]:
-        records = []
-        for x, values in scattered_by_x.items():
-            records += runs("centralized", "crash_rate", x, "proofs_per_s", CENTRAL)
-            records += runs("round-robin", "crash_rate", x, "proofs_per_s", values)
-        found = points(records)
-        return [Finding("Throughput", find(found, "crash_rate", "round-robin", x),
-                        find(found, "crash_rate", "centralized", x), "proofs_per_s", "Throughput", True)
-                for x in scattered_by_x]
-
-    slower = [v / 4 for v in FASTER]
-    changes = crossover(line({0.0: slower, 0.1: NOISY, 0.3: FASTER}))
-    assert changes is not None and "centralized wins up to 0, round-robin wins from 0.3" in changes
-    assert crossover(line({0.0: slower, 0.1: NOISY, 0.3: slower})) is None, "noise between two equal winners"
 
 
 def test_a_metric_older_results_lack_is_left_out_not_a_key_error():

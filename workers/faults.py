@@ -152,6 +152,23 @@ def spread_speeds(specs: list[FaultSpec], spread: float, seed: int) -> list[Faul
     return [replace(spec, speed=draw / min(draws)) for spec, draw in zip(specs, draws)]
 
 
+def spread_network(specs: list[FaultSpec], latency_spread: float, bandwidth_spread: float,
+                   seed: int) -> list[FaultSpec]:
+    """The specs with a per-prover network drawn from ``seed``: each prover's one-way delay is its
+    ``latency_s`` times lognormal(0, ``latency_spread``), its bandwidth its ``bandwidth_bps`` times
+    lognormal(0, ``bandwidth_spread``); the given figures are the fleet's medians. Measured RTTs between
+    hosts on the Internet are right-skewed (a few far or badly connected hosts), which the lognormal keeps."""
+    if not latency_spread and not bandwidth_spread:
+        return specs
+    rng = Random(f"network:{seed}")
+    out = []
+    for spec in specs:
+        latency, bandwidth = rng.lognormvariate(0.0, latency_spread), rng.lognormvariate(0.0, bandwidth_spread)
+        out.append(replace(spec, latency_s=spec.latency_s * latency,
+                           bandwidth_bps=max(1.0, spec.bandwidth_bps * bandwidth)))
+    return out
+
+
 #: The settings ``--faults`` takes, each with its admissible range (inclusive) in words and as bounds.
 MIX_RANGES = {
     "crash": (0.0, 1.0), "byzantine": (0.0, 1.0), "straggler": (0.0, 1.0), "silent": (0.0, 1.0),

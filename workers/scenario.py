@@ -18,7 +18,10 @@ fast as a scattered one, i.e. ideal scaling). That prover is the operator's
 own, next to the sequencer: not byzantine, silent or a straggler, behind no
 added network latency, but it crashes as often as the fleet's provers do on
 average (one crash-kind prover at rate ``crash share x rate``) and it can
-have an outage (:attr:`Scenario.outage`).
+have an outage (:attr:`Scenario.outage`). Under regional outages
+(:attr:`Scenario.outages_per_min`) it is one machine in one region, down as
+often and as long as any region: its outage stops every job, a region's
+stops only that region's share of a scattered fleet.
 
 The deadline rule (docs/architecture.md, section "Deadlines"): one attempt
 is due ``DEADLINE_FACTOR`` times the expected proving time of the slowest
@@ -34,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .faults import FaultSpec, check_mix, fault_mix, spread_speeds
+from .faults import FaultSpec, check_mix, fault_mix, spread_network, spread_speeds
 from .policies import Policy, PolicyConfig
 
 DEADLINE_FACTOR = 2.5
@@ -65,6 +68,9 @@ class Scenario:
     (:func:`workers.faults.spread_speeds`; 0: identical provers)."""
     interval_s: float = 0.0
     """Seconds between job submissions (0: every job is submitted at the start)."""
+    warm_s: float = 0.0
+    """Simulation: seconds the fleet has to start (download the proving key, warm up) before the first
+    job is submitted; a real run submits once its provers have registered."""
     deadline_s: float | None = None
     """Per attempt; None: :func:`deadline_rule`."""
     redundancy: int = 2
@@ -75,6 +81,18 @@ class Scenario:
     """The ``auction`` policy's parameters (:class:`workers.policies.Auction`)."""
     outage: tuple[float, float] | None = None
     """(start, end) seconds: the first prover is down in this window (it leaves, then rejoins)."""
+    latency_spread: float = 0.0
+    """Per-prover network: sigma of the lognormal factor on each prover's one-way delay around the fault
+    mix's ``latency_s`` (:func:`workers.faults.spread_network`; 0: every prover the same)."""
+    bandwidth_spread: float = 0.0
+    """The same for each prover's bandwidth around the mix's ``bandwidth_bps``."""
+    regions: int = 1
+    """Simulation: provers sit in this many regions (prover i in region i mod regions); a region's
+    outage takes all its provers down together. A centralized prover is one machine in one region."""
+    outages_per_min: float = 0.0
+    """Simulation: each region goes down at this rate (a Poisson process, per minute of simulated time)."""
+    outage_len_s: float = 0.0
+    """Simulation: how long each regional outage lasts, seconds (0: no outage, whatever the rate)."""
     stake: float = 100.0
     max_restarts: int = -1
     """Ray restarts of a crashed prover (-1: always, as an operator's supervisor would)."""
@@ -88,8 +106,13 @@ class Scenario:
                                  ("batch_size", self.batch_size, 1)):
             if value < low:
                 raise ValueError(f"scenario {self.name!r}: {name}={value} must be at least {low}")
-        if self.interval_s < 0 or self.speed_spread < 0 or self.stake < 0:
-            raise ValueError(f"scenario {self.name!r}: interval_s, speed_spread and stake must be >= 0")
+        if min(self.interval_s, self.warm_s, self.speed_spread, self.stake, self.latency_spread, self.bandwidth_spread,
+               self.outages_per_min, self.outage_len_s) < 0:
+            raise ValueError(f"scenario {self.name!r}: interval_s, warm_s, speed_spread, stake, latency_spread, "
+                             f"bandwidth_spread, outages_per_min and outage_len_s must be >= 0")
+        if not 1 <= self.regions <= self.provers:
+            raise ValueError(f"scenario {self.name!r}: regions={self.regions} must be between 1 and the "
+                             f"{self.provers} prover(s)")
         if self.deadline_s is not None and self.deadline_s <= 0:
             raise ValueError(f"scenario {self.name!r}: deadline_s={self.deadline_s:g} must be positive")
         if self.threads is not None and self.threads < 1:
@@ -119,8 +142,9 @@ class Scenario:
 
     def fault_specs(self) -> list[FaultSpec]:
         """One spec per prover actor; ValueError if the fault shares need more provers than there are."""
-        return spread_speeds(fault_mix(self.actors, self.seed, **self.effective_faults()), self.speed_spread,
-                             self.seed)
+        specs = spread_speeds(fault_mix(self.actors, self.seed, **self.effective_faults()), self.speed_spread,
+                              self.seed)
+        return spread_network(specs, self.latency_spread, self.bandwidth_spread, self.seed)
 
     def make_policy(self, deadline_s: float) -> Policy:
         return self.policy_config().make(deadline_s, self.seed)

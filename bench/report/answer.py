@@ -9,6 +9,7 @@ the section; nothing is typed in by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -18,10 +19,18 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from .findings import Finding, crossover
-from .plots import errorbars
+from .crossovers import by_comparison, crossovers
+from .findings import Finding
+from .plots import crossover, errorbars
 from .points import find, points
 from .results import RunRecord, load_results
+
+
+SCALE_GROUPS = (("latency_spread", "RTT spread"), ("bandwidth_bps", "bandwidth (B/s)"),
+                ("outages_per_min", "outages per region-minute"), ("outage_len_s", "outage length (s)"),
+                ("byzantine", "byzantine share"))
+"""The sweeps of ``bench scale`` compared against the centralized prover at their hardest end (the lowest
+bandwidth, the highest value of the others), by group, in words."""
 
 
 def findings(records: list[RunRecord]) -> list[Finding]:
@@ -35,6 +44,13 @@ def findings(records: list[RunRecord]) -> list[Finding]:
     def add(topic: str, group: str, challenger: str, reference: str, metric: str, label: str, higher: bool) -> None:
         if {(group, challenger), (group, reference)} <= present:
             pair = find(found, group, challenger), find(found, group, reference)
+            if all(p.measured(metric) for p in pair):
+                out.append(Finding(topic, *pair, metric, label, higher))
+
+    def add_at(topic: str, group: str, x: float | None, challenger: str, reference: str, metric: str, label: str,
+               higher: bool) -> None:
+        if {(group, challenger, x), (group, reference, x)} <= {(p.group, p.policy, p.x) for p in found}:
+            pair = find(found, group, challenger, x), find(found, group, reference, x)
             if all(p.measured(metric) for p in pair):
                 out.append(Finding(topic, *pair, metric, label, higher))
 
@@ -59,6 +75,25 @@ def findings(records: list[RunRecord]) -> list[Finding]:
     for policy in ("round-robin", "auction"):
         add(f"Head-of-line wait at speed spread {top.get('speed_spread')}", "speed_spread", policy, "centralized",
             "head_of_line_mean_s", "s a verified proof waits for earlier jobs (in-order finality)", False)
+    for group, words in SCALE_GROUPS:
+        xs = {p.x for p in found if p.group == group}
+        if not xs:
+            continue
+        hardest = min(xs) if group == "bandwidth_bps" else max(xs)
+        for policy in ("round-robin", "auction"):
+            add_at(f"P99 at {words} {hardest:g}", group, hardest, policy, "centralized", "latency_p99_s", "s P99",
+                   False)
+            add_at(f"Throughput at {words} {hardest:g}", group, hardest, policy, "centralized", "proofs_per_s",
+                   "proofs/s", True)
+    for group, words in (("stake", "stake"), ("slash_fraction", "slash fraction")):
+        add_at(f"P99 at {words} {top.get(group)}", group, top.get(group), "auction", "round-robin",
+               "latency_p99_s", "s P99", False)
+        add_at(f"Wasted work at {words} {top.get(group)}", group, top.get(group), "auction", "round-robin",
+               "wasted_prover_s", "prover-s wasted", False)
+    add_at(f"P99 at redundancy {top.get('redundancy')}", "redundancy", top.get("redundancy"), "redundant",
+           "round-robin", "latency_p99_s", "s P99", False)
+    add_at(f"Wasted work at redundancy {top.get('redundancy')}", "redundancy", top.get("redundancy"), "redundant",
+           "round-robin", "wasted_prover_s", "prover-s wasted", False)
     for policy in ("round-robin", "auction"):
         add("Liveness through an outage", "liveness", policy, "centralized", "longest_gap_s",
             "s longest gap without a finalization", False)
@@ -66,9 +101,11 @@ def findings(records: list[RunRecord]) -> list[Finding]:
     return out
 
 
-def headline(records: list[RunRecord], calibration: list[RunRecord] | None = None) -> str:
+def headline(records: list[RunRecord], calibration: list[RunRecord] | None = None,
+             images: tuple[str, ...] = ()) -> str:
     """The section's text: where the centralized prover wins, where scattered provers win, what is within
-    the noise; every figure and interval computed from ``records``."""
+    the noise, and the crossovers (``images``: a plot's path for each question of :func:`by_comparison`);
+    every figure and interval computed from ``records``."""
     found = findings(records)
     if not found:
         raise ValueError("the results hold none of the sweeps the answer compares (provers, speed_spread, "
@@ -87,26 +124,26 @@ def headline(records: list[RunRecord], calibration: list[RunRecord] | None = Non
                           ("Among scattered policies", among), ("Within the noise (no winner)", noise)):
         body = "\n".join(f"- {f.sentence()}" for f in chosen) or "- none"
         lines.append(f"**{title}.**\n\n{body}")
-    changes = [c for c in (crossover(line) for line in sweep_lines(records)) if c]
-    lines.append("**Crossovers.**\n\n" + ("\n".join(f"- {c}" for c in changes) or
-                                           "- none: along every sweep, no winner outside the noise gives way to another"))
+    lines.append(_crossover_section(points(records), images))
     if calibration:
         lines.append(_calibration_sentence(calibration))
     return "\n\n".join(lines)
 
 
-def sweep_lines(records: list[RunRecord]) -> list[list[Finding]]:
-    """Round-robin against the centralized prover at every x of each fault sweep, on throughput and on P99."""
-    found = points(records)
-    present = {(p.group, p.policy, p.x) for p in found}
-    lines = []
-    for group in ("crash_rate", "latency_s", "speed_spread", "byzantine", "provers"):
-        xs = sorted(x for g, policy, x in present if g == group and policy == "centralized"
-                    and (g, "round-robin", x) in present)
-        for metric, label, higher in (("proofs_per_s", "Throughput", True), ("latency_p99_s", "P99", False)):
-            lines.append([Finding(group, find(found, group, "round-robin", x), find(found, group, "centralized", x),
-                                  metric, label, higher) for x in xs])
-    return [line for line in lines if len(line) > 1]
+def _crossover_section(found: list, images: tuple[str, ...]) -> str:
+    """Each crossover of :func:`bench.report.crossovers.crossovers` as a sentence, with its plot if given."""
+    found_crossovers = crossovers(found)
+    if not found_crossovers:
+        return "**Crossovers.**\n\n- none: the results hold no sweep with two or more points of both sides"
+    body = []
+    for i, question in enumerate(by_comparison(found_crossovers)):
+        body += [f"- {c.text()}" for c in question]
+        if i < len(images):
+            body.append(f"\n  ![{question[0].question}]({images[i]})\n")
+    return ("**Crossovers.** At each x, the advantage is the difference of the two means over seeds, signed so "
+            "that positive favours the first policy named, with Welch's 95% interval; a crossover is where that "
+            "interval changes sign (points whose interval contains 0 are within the noise and decide nothing).\n\n"
+            + "\n".join(body))
 
 
 def _calibration_sentence(records: list[RunRecord]) -> str:
@@ -152,36 +189,64 @@ def figure(records: list[RunRecord]) -> bytes:
     return buffer.getvalue()
 
 
-def write_answer(compare_json: str | PathLike, out_dir: str | PathLike = "bench/results/answer",
-                 calibration_json: str | PathLike | None = None,
+def load_many(paths: Sequence[str | PathLike]) -> tuple[dict, list[RunRecord]]:
+    """The records of several result files (e.g. ``bench scale`` run in parts), a run present in more than
+    one (the same group, x, scenario and seed) kept once; the first file's provenance, with every command."""
+    provenance: dict = {}
+    records, seen = [], set()
+    for path in paths:
+        meta, runs = load_results(path)
+        provenance = provenance or dict(meta)
+        for r in runs:
+            key = (r.group, r.x, r.scenario.name, r.scenario.seed, r.mode)
+            if key not in seen:
+                seen.add(key)
+                records.append(r)
+    if not records:
+        raise ValueError(f"no runs in {', '.join(str(p) for p in paths)}")
+    return provenance, records
+
+
+def write_answer(compare_json: str | PathLike | Sequence[str | PathLike],
+                 out_dir: str | PathLike = "bench/results/answer", calibration_json: str | PathLike | None = None,
                  readme: str | PathLike | None = None) -> tuple[Path, Path]:
-    """Write ``bench_answer.md`` and ``bench_answer.png`` under ``out_dir`` from saved results, and
-    put the same section into ``readme`` (if given) between its answer markers."""
-    provenance, records = load_results(compare_json)
+    """Write ``bench_answer.md``, ``bench_answer.png`` and one ``bench_answer_crossover_<n>.png`` per
+    crossover question (:func:`~bench.report.crossovers.by_comparison`) under ``out_dir`` from saved results (one file or several), and put the same section into
+    ``readme`` (if given) between its answer markers."""
+    sources = [compare_json] if isinstance(compare_json, (str, PathLike)) else list(compare_json)
+    provenance, records = load_many(sources)
     calibration = load_results(calibration_json)[1] if calibration_json else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png = out / "bench_answer.png"
     png.write_bytes(figure(records))
+    found = points(records)
+    drawn = []
+    for i, question in enumerate(by_comparison(crossovers(found))):
+        drawn.append(out / f"bench_answer_crossover_{i}.png")
+        drawn[-1].write_bytes(crossover(found, question))
     machine = provenance.get("machine", {})
     base = provenance.get("base", {})
     source = (f"every proof made and verified for real on Ray: jobs of {base.get('batch_size')} transfers, "
               f"{base.get('jobs')} per run, one every {base.get('interval_s')} s outside the provers sweep; the "
               f"scattered provers share the machine's cores with each other and with the L1 verifier"
               if records[0].mode == "real" else _simulated_from(provenance))
+    names = ", ".join(f"`{Path(p).parent.name}/{Path(p).name}`" if len(sources) > 1 else f"`{Path(p).name}`"
+                      for p in sources)
 
-    def section(image: str) -> str:
+    def section(where: Callable[[Path], str]) -> str:
         return (f"### Centralized vs scattered proving: what the measurements say\n\n"
-                f"{headline(records, calibration)}\n\n{_assumptions(provenance)}"
-                f"![centralized vs scattered]({image})\n\n"
-                f"*Generated by `zkprove bench answer` from `{Path(compare_json).name}` "
+                f"{headline(records, calibration, tuple(where(d) for d in drawn))}\n\n{_assumptions(provenance)}"
+                f"![centralized vs scattered]({where(png)})\n\n"
+                f"*Generated by `zkprove bench answer` from {names} "
                 f"({provenance.get('command')}, seed {provenance.get('seed')}, {machine.get('cpu_count')} cores, "
                 f"{provenance.get('created')}); {source}.*\n")
 
     md = out / "bench_answer.md"
-    md.write_text(section(png.name))
+    md.write_text(section(lambda path: path.name))
     if readme is not None:
-        splice(Path(readme), section(png.resolve().relative_to(Path(readme).resolve().parent).as_posix()))
+        home = Path(readme).resolve().parent
+        splice(Path(readme), section(lambda path: path.resolve().relative_to(home).as_posix()))
     return md, png
 
 

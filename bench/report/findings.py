@@ -74,15 +74,3 @@ class Finding:
         seeds = f"{min(a.n, b.n)} seed{'s' if min(a.n, b.n) > 1 else ''}"
         return (f"{self.topic}: {self.challenger.policy} {shown(a)} against {self.reference.policy} {shown(b)} "
                 f"{self.label} ({share}, {seeds}): **{self.verdict()}**")
-
-
-def crossover(along: list[Finding]) -> str | None:
-    """Where the winner changes along one sweep (``along``: the same comparison at increasing x), as a sentence:
-    the last x with one winner and the first with another, each outside the noise; None if it never changes."""
-    called = [(f.challenger.x, f.winner()) for f in along if f.winner() is not None]
-    for (x0, w0), (x1, w1) in zip(called, called[1:]):
-        if w0 != w1:
-            first = along[0]
-            return (f"{first.label} of {first.challenger.policy} against {first.reference.policy} along "
-                    f"{first.challenger.group}: {w0} wins up to {x0:g}, {w1} wins from {x1:g}")
-    return None

@@ -6,7 +6,9 @@ Each sweep point is the mean over its seeds with a 95% error bar (:mod:`.points`
 * :func:`latency_vs_sweep`: P50 (solid) and P99 (dashed) per policy along any sweep axis;
 * :func:`wasted_work`: prover-seconds spent on attempts that were not accepted, per policy and axis value;
 * :func:`liveness_timeline`: finalizations over time, where an outage shows as a flat stretch;
-* :func:`calibration`: simulated beside real throughput and latency.
+* :func:`calibration`: simulated beside real throughput and latency;
+* :func:`crossover`: the crossovers of one question, a row each: both sides' metric with 95% bands,
+  and the advantage with its intervals against zero, the bracket of each sign change shaded.
 
 Each returns PNG bytes, so the same figure goes to a file and into the HTML page.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 
 import matplotlib
 
@@ -23,7 +26,8 @@ import matplotlib.pyplot as plt
 
 from bench.stats import Interval
 
-from .points import points
+from .crossovers import Crossover
+from .points import Point, points
 from .results import RunRecord
 
 DPI = 80
@@ -126,4 +130,43 @@ def calibration(pairs: list[tuple[RunRecord, RunRecord]]) -> bytes:
                   fontsize=7, rotation=15)
     ax.set(ylabel="simulated / real", title="Calibration: simulation against real Ray runs")
     ax.legend(fontsize=8)
+    return _png(fig)
+
+
+LOG_AXES = ("provers", "bandwidth_bps")
+"""Sweeps whose values span decades, drawn on a log x axis."""
+
+
+def _band(ax: plt.Axes, line: list[Point], metric: str, label: str) -> None:
+    """Means over seeds joined by a line, their 95% intervals as a band."""
+    xs, intervals = [p.x for p in line], [p.interval(metric) for p in line]
+    drawn = ax.plot(xs, [i.value for i in intervals], marker="o", ms=3, label=label)[0]
+    ax.fill_between(xs, [i.low for i in intervals], [i.high for i in intervals], color=drawn.get_color(), alpha=0.2)
+
+
+def crossover(found: list[Point], question: Sequence[Crossover]) -> bytes:
+    """One row per crossover of one question. Left: the metric of both sides along the sweep (bands: 95%,
+    y from zero). Right: the challenger's advantage with its 95% error bars, the zero line, each sign
+    change's bracket shaded and its interpolated crossing dashed."""
+    fig, rows = plt.subplots(len(question), 2, figsize=(9.6, 2.9 * len(question)), squeeze=False)
+    for (left, right), c in zip(rows, question):
+        policies = (c.challenger,) if c.marginal else (c.challenger, c.reference)
+        for policy in policies:
+            line = sorted((p for p in found if p.group == c.group and p.policy == policy and p.measured(c.metric)),
+                          key=lambda p: p.x)
+            _band(left, line, c.metric, policy)
+        left.set(xlabel=c.group, ylabel=c.label, title=f"{c.label} along {c.group}")
+        left.set_ylim(bottom=0)
+        left.legend(fontsize=7)
+        errorbars(right, list(c.xs), list(c.advantages), f"{c.challenger} advantage")
+        right.axhline(0.0, color="black", lw=0.8)
+        for i, j in c.changes():
+            right.axvspan(c.xs[i], c.xs[j], color="orange", alpha=0.15)
+            right.axvline(c.estimate(i, j), color="orange", ls="--", lw=1)
+        against = "the step before" if c.marginal else c.reference
+        right.set(xlabel=c.group, ylabel=f"advantage, {c.label}", title=f"{c.challenger} better than {against} (> 0)")
+        for ax in (left, right):
+            if c.group in LOG_AXES:
+                ax.set_xscale("log")
+    fig.suptitle(question[0].question, fontsize=9)
     return _png(fig)

@@ -7,7 +7,7 @@ the same :mod:`workers.policies` object, the same
 schema; the clock it hands the core is ``env.now``. Only the provers and the
 verifier are modelled, as the real actors behave:
 
-* jobs arrive every ``interval_s`` seconds, or (``arrivals="poisson"``) as a
+* jobs arrive from the scenario's ``warm_s`` on, every ``interval_s`` seconds, or (``arrivals="poisson"``) as a
   Poisson process of that mean gap;
 * a prover joins once it has downloaded the proving key over its link
   (``ProofTimes.key_bytes``, the measured size; once, a restart keeps it) and
@@ -19,6 +19,12 @@ verifier are modelled, as the real actors behave:
 * the scenario's outage takes down its first ``outage_provers`` provers
   together (a region or a cloud: correlated, not independent, failures) and
   brings them back at its end;
+* regional outages (the scenario's ``outages_per_min`` and ``outage_len_s``):
+  prover i sits in region i mod ``regions``; each region stays up for an
+  exponential time of mean 60 / ``outages_per_min`` seconds, then all its
+  provers leave together for ``outage_len_s`` and come back, until every job
+  is settled; a prover that would join while its region is down joins when
+  it comes back (a centralized prover is one region);
 * churn (``churn_up_s`` > 0): each prover stays up for an exponential time of
   that mean, leaves (its attempt is lost), and comes back after an
   exponential time of mean ``churn_down_s``, until every job is settled;
@@ -101,6 +107,11 @@ class Simulation:
         self.join_s, self.arrivals, self.outage_provers = join_s, arrivals, outage_provers
         self.churn_up_s, self.churn_down_s = churn_up_s, churn_down_s
         self.churn_rng = Random(f"churn:{scenario.seed}")
+        self.region_rng = Random(f"regions:{scenario.seed}")
+        self.down: set[str] = set()
+        """Provers whose region is down now."""
+        self.held: set[str] = set()
+        """Provers of a downed region to bring back when it comes up (registered, or due to join, meanwhile)."""
         self.arrival_rng = Random(f"arrivals:{scenario.seed}")
         self.env = simpy.Environment()
         self.log = JobLog(":memory:") if exact else MemoryJobLog()
@@ -140,6 +151,9 @@ class Simulation:
             self._after(start, self._outage_begins)
             for prover in self._outage_group():
                 self._after(end, self._join, prover)
+        if self.scenario.outages_per_min and self.scenario.outage_len_s:
+            for region in range(min(self.scenario.regions, len(self.provers))):
+                self._after(self._region_up_s(), self._region_down, region)
         self.env.process(self._arrivals())
         self.env.process(self._verifier())
         self.env.run(until=until)
@@ -164,6 +178,8 @@ class Simulation:
             self._after(0.0, self._dispatch)
 
     def _arrivals(self):
+        if self.scenario.warm_s:
+            yield self.env.timeout(self.scenario.warm_s)
         for job in sim_jobs(self.scenario.jobs, self.scenario.batch_size):
             self.core.submit(job)
             self._kick()
@@ -204,7 +220,9 @@ class Simulation:
     # provers ------------------------------------------------------------------
 
     def _join(self, prover: SimProver) -> None:
-        if prover.prover_id not in self.core.provers:
+        if prover.prover_id in self.down:
+            self.held.add(prover.prover_id)
+        elif prover.prover_id not in self.core.provers:
             self.core.prover_joined(prover.prover_id, 1.0 / prover.warmup_s, prover.stake,
                                     prover.fault.attempt_network_s(self.times.request_bytes))
             self._kick()
@@ -226,6 +244,31 @@ class Simulation:
             return
         self._join(prover)
         self._after(self.churn_rng.expovariate(1.0 / self.churn_up_s), self._churn_leaves, prover)
+
+    def _region_up_s(self) -> float:
+        return self.region_rng.expovariate(self.scenario.outages_per_min / 60.0)
+
+    def _region(self, region: int) -> list[SimProver]:
+        return list(self.provers.values())[region :: min(self.scenario.regions, len(self.provers))]
+
+    def _region_down(self, region: int) -> None:
+        if self._settled():
+            return
+        for prover in self._region(region):
+            self.down.add(prover.prover_id)
+            if prover.prover_id in self.core.provers:
+                self.held.add(prover.prover_id)
+                self._leave(prover, "region outage")
+        self._kick()
+        self._after(self.scenario.outage_len_s, self._region_up, region)
+
+    def _region_up(self, region: int) -> None:
+        for prover in self._region(region):
+            self.down.discard(prover.prover_id)
+            if prover.prover_id in self.held:
+                self.held.discard(prover.prover_id)
+                self._join(prover)
+        self._after(self._region_up_s(), self._region_down, region)
 
     def _outage_group(self) -> list[SimProver]:
         return list(self.provers.values())[: self.outage_provers]
