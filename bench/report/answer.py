@@ -180,8 +180,9 @@ def figure(records: list[RunRecord]) -> bytes:
     axes[0, 1].set(xlabel="byzantine share", ylabel="P99 s", title="Tail latency vs byzantine share")
     axes[1, 0].set(xlabel="byzantine share", ylabel="prover-s", title="Wasted work vs byzantine share")
     axes[1, 1].set(xlabel="seconds", ylabel="finalized", title=f"Liveness through an outage (grey), seed {first_seed}")
-    axes[0, 0].legend(fontsize=7)
-    axes[1, 1].legend(fontsize=7)
+    for ax in (axes[0, 0], axes[1, 1]):
+        if ax.get_legend_handles_labels()[1]:  # an empty panel (no such sweep in these results) has no legend
+            ax.legend(fontsize=7)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=72)
