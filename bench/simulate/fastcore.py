@@ -47,4 +47,5 @@ class IndexedCore(CoordinatorCore):
         """The index, less provers dispatched since, in registration order."""
         for prover_id in [pid for pid, p in self.idle.items() if p.busy]:
             del self.idle[prover_id]
-        return sorted(self.idle.values(), key=lambda p: self.order[p.prover_id])
+        idle = list(self.idle.values())
+        return idle if len(idle) < 2 else sorted(idle, key=lambda p: self.order[p.prover_id])
