@@ -45,7 +45,7 @@ import simpy
 
 from workers.core import CoordinatorCore, Dispatch
 from workers.faults import Decision, Fault, FaultSpec
-from workers.joblog import JobLog, JobRecord
+from workers.joblog import ASSIGNABLE, JobLog, JobRecord
 from workers.metrics import RunMetrics, measure
 from workers.scenario import Scenario
 from zkprove.l1.batch import find_failing
@@ -281,10 +281,13 @@ class Simulation:
     def _dispatch(self) -> None:
         """Send what the core assigns; the attempts of one round that share a deadline share one timer.
 
+        No job waiting, no round (the core would assign nothing: an open race's losers answer into this).
         One timer per deadline instead of per attempt is the same run: the core's :meth:`tick` at the
         first of those deadlines expires every attempt due by then, so the later timers of the round could
         only find their attempt expired or closed; the shared timer sits where the first one would."""
         self.dispatch_pending = False
+        if not self.log.count(*ASSIGNABLE):
+            return
         due: dict[float, list[tuple[int, int]]] = {}
         for d in self.core.assign():
             if d.deadline not in due:
