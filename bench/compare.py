@@ -82,6 +82,10 @@ def compare(base: Scenario, axes: tuple[str, ...], run: Callable[[Scenario, str,
 
 
 Task = tuple[Scenario, str, float | None]
+CHUNK = 8
+"""Most tasks a pool worker takes at once: few enough that the records come back steadily in order and the
+last chunks keep both workers busy (one open race at 1,000 provers can take seconds), many enough that
+sending a task costs nothing beside running it."""
 _worker_run: Callable[[Scenario, str, float | None], RunRecord] | None = None
 """The ``run`` a pool worker process was started with (see :func:`run_all`)."""
 
@@ -99,7 +103,7 @@ def run_all(run: Callable[[Scenario, str, float | None], RunRecord], tasks: list
         pickle.dumps(run)
     except (pickle.PicklingError, AttributeError, TypeError) as error:
         raise ValueError(f"this run cannot go to worker processes ({error}); use workers=1") from None
-    chunk = max(1, len(tasks) // (workers * 8))
+    chunk = max(1, min(CHUNK, len(tasks) // (workers * 8)))
     with ProcessPoolExecutor(min(workers, len(tasks)), initializer=_start_worker, initargs=(run,)) as pool:
         yield from pool.map(_run_task, tasks, chunksize=chunk)
 
