@@ -71,6 +71,10 @@ def test_two_worker_processes_give_the_in_process_records_in_the_same_order():
         compare(base, ("crash_rate",), lambda *task: closure(*task), workers=2, **kwargs)
     with pytest.raises(ValueError, match="workers must be >= 1"):
         compare(base, ("crash_rate",), simulated(TIMES), workers=0, **kwargs)
+    from bench.commands import compare as compare_command
+
+    with pytest.raises(ValueError, match="real runs share one Ray cluster and run one at a time: workers must be 1"):
+        compare_command("real", ("crash_rate",), workers=2)
 
 
 def test_named_scenarios_and_the_centralized_prover_is_the_operators_own():
