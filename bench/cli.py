@@ -158,6 +158,8 @@ def compare(
     seeds: int = typer.Option(None, "--seeds", min=1, help="Seeds per point (sim: 30, real: 5)."),
     verify_scale: float = typer.Option(1.0, "--verify-scale", help=VERIFY_SCALE_HELP),
     address: str = typer.Option(None, "--address", help="Ray cluster to join in real mode."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Processes for simulated runs (default: one per "
+                                                               "core; 1: in-process). Real runs: 1."),
     out: Path = typer.Option(Path("bench/results/compare"), "-o", "--out-dir", help=_OUT_DIR_HELP),
 ) -> None:
     """Every policy under every sweep, centralized vs scattered; JSON, CSV, PNG and an HTML report."""
@@ -168,7 +170,10 @@ def compare(
         raise typer.BadParameter(f"unknown mode {mode!r}: use sim or real", param_hint="--mode")
     given = {"provers": provers, "jobs": jobs, "interval_s": interval, "batch_size": batch_size, "seeds": seeds}
     base = {**COMPARE_DEFAULTS[mode], **{k: v for k, v in given.items() if v is not None}}
-    run(mode, tuple(axes), **base, seed=seed, verify_scale=verify_scale, out_dir=out, address=address)
+    if mode == "real" and workers not in (None, 1):
+        raise typer.BadParameter("real runs share one Ray cluster: use --workers 1", param_hint="--workers")
+    run(mode, tuple(axes), **base, seed=seed, verify_scale=verify_scale, out_dir=out, address=address,
+        workers=workers)
 
 
 @app.command()

@@ -54,6 +54,29 @@ def test_every_point_runs_over_seeds_and_the_json_carries_per_seed_values_and_in
         compare(base, ("crash_rate",), simulated(TIMES), seeds=0)
 
 
+def test_two_worker_processes_give_the_in_process_records_in_the_same_order():
+    """Every run is seeded and independent: a pool of 2 processes returns exactly what one process does,
+    in the same order (wall times aside); a run that cannot pickle (a closure) and 0 workers are refused."""
+    base = Scenario("base", provers=4, jobs=15, interval_s=0.3, seed=2,
+                    faults={"crash": 0.25, "byzantine": 0.25, "rate": 0.5})
+    kwargs = {"policies": ("round-robin", "redundant", "auction"), "seeds": 3}
+    seen = []
+    alone = compare(base, ("crash_rate",), simulated(TIMES), **kwargs)
+    pooled = compare(base, ("crash_rate",), simulated(TIMES), workers=2, on_run=seen.append, **kwargs)
+    assert [(r.scenario, r.group, r.x, r.metrics, r.finalized_at) for r in pooled] == [
+        (r.scenario, r.group, r.x, r.metrics, r.finalized_at) for r in alone]
+    assert seen == pooled and len({r.metrics["latency_p99_s"] for r in pooled}) > 1
+    closure = simulated(TIMES)
+    with pytest.raises(ValueError, match="cannot go to worker processes"):
+        compare(base, ("crash_rate",), lambda *task: closure(*task), workers=2, **kwargs)
+    with pytest.raises(ValueError, match="workers must be >= 1"):
+        compare(base, ("crash_rate",), simulated(TIMES), workers=0, **kwargs)
+    from bench.commands import compare as compare_command
+
+    with pytest.raises(ValueError, match="real runs share one Ray cluster and run one at a time: workers must be 1"):
+        compare_command("real", ("crash_rate",), workers=2)
+
+
 def test_named_scenarios_and_the_centralized_prover_is_the_operators_own():
     scenario = named("auction/byzantine")
     assert scenario.policy == "auction" and scenario.faults["byzantine"] > 0

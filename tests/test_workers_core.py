@@ -220,6 +220,20 @@ def test_policies_choose_as_documented():
     assert all(a.deadline == 1.0 for a in RoundRobin(1.0).assign(job, provers, 0.0))
 
 
+def test_only_crash_silent_and_byzantine_specs_at_a_positive_rate_can_strike():
+    """A spec that cannot strike gets no fault on any attempt: the simulation asks it once."""
+    quiet = [FaultSpec(), FaultSpec("straggler", slowdown=3.0), FaultSpec("crash", rate=0.0),
+             FaultSpec("byzantine", rate=0.0, latency_s=0.2)]
+    assert not any(spec.can_strike for spec in quiet)
+    for spec in quiet:
+        first = spec.decide(0, 0)
+        assert all((d.fault, d.slowdown, d.latency_s) == (Fault.NONE, first.slowdown, first.latency_s)
+                   for d in (spec.decide(job, attempt) for job in range(50) for attempt in (1, 2)))
+    striking = [FaultSpec("crash", rate=0.5), FaultSpec("silent", rate=0.5), FaultSpec("byzantine", rate=0.5)]
+    assert all(spec.can_strike for spec in striking)
+    assert all(any(spec.decide(job, 1).fault is not Fault.NONE for job in range(50)) for spec in striking)
+
+
 def test_fault_decisions_replay_from_the_seed():
     spec = FaultSpec("byzantine", rate=0.5, seed=7)
     decisions = [spec.decide(job, attempt) for job in range(20) for attempt in (1, 2)]

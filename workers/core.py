@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .attempts import AttemptTable
 from .joblog import ASSIGNABLE, TERMINAL, AlreadyRecorded, JobRecord, Outcome
 from .jobstore import JobStore
 from .ledger import Account, ledger_events, statement
@@ -89,8 +90,8 @@ class CoordinatorCore:
                  referee: Referee | None = None):
         self.log, self.policy, self.clock, self.referee = log, policy, clock, referee
         self.provers: dict[str, ProverView] = {}
-        self.open: dict[tuple[int, int], _Open] = {}
-        self.verifying: dict[tuple[int, int], _Open] = {}
+        self.open: AttemptTable[_Open] = AttemptTable()
+        self.verifying: AttemptTable[_Open] = AttemptTable()
         self.failed_by: dict[int, set[str]] = defaultdict(set)
         recorded = log.meta("genesis_link")
         if recorded is None:
@@ -141,7 +142,7 @@ class CoordinatorCore:
             return
         self.policy.on_leave(prover_id)
         self.log.event(now, "prover_left", prover=prover_id, detail=reason)
-        for key, op in [(k, o) for k, o in self.open.items() if o.prover_id == prover_id]:
+        for key, _ in self.open.of_prover(prover_id):
             del self.open[key]
             self.log.close_attempt(*key, Outcome.LOST, now, reason=reason)
             self._settle(key[0], now)
@@ -170,7 +171,7 @@ class CoordinatorCore:
             if not idle:
                 break
             job = self.log.job(job_id)
-            view = JobView(job_id, job.size, job.attempts, frozenset(self.failed_by[job_id]))
+            view = JobView(job_id, job.size, job.attempts, frozenset(self.failed_by.get(job_id, ())))
             for a in self.policy.assign(view, idle, now):
                 attempt = self.log.open_attempt(job_id, a.prover_id, now, a.deadline)
                 self.open[(job_id, attempt)] = _Open(a.prover_id, a.deadline)
@@ -366,9 +367,9 @@ class CoordinatorCore:
     def _settle(self, job_id: int, now: float) -> None:
         """After an attempt ended badly: keep waiting on the others, or put the job up again."""
         job = self.log.job(job_id)
-        if job.state not in ("assigned", "proved") or any(k[0] == job_id for k in self.verifying):
+        if job.state not in ("assigned", "proved") or self.verifying.has_job(job_id):
             return
-        if any(k[0] == job_id and not op.expired for k, op in self.open.items()):
+        if any(not op.expired for op in self.open.of_job(job_id)):
             if job.state == "proved":
                 self.log.move(job_id, "assigned", now)
             return

@@ -92,6 +92,12 @@ class FaultSpec:
                 or self.bandwidth_bps <= 0):
             raise ValueError(f"invalid fault parameters: {self}")
 
+    @property
+    def can_strike(self) -> bool:
+        """Whether :meth:`decide` can return a fault at all: a crash, silence or byzantine kind at a positive
+        rate (an honest prover or a straggler only ever gets :attr:`Fault.NONE`, at its fixed slowdown)."""
+        return self.kind in ("crash", "silent", "byzantine") and self.rate > 0
+
     def decide(self, job_id: int, attempt: int) -> Decision:
         """The decision for this job attempt: a pure function of (spec, job_id, attempt)."""
         rng = Random(f"{self.seed}:{self.kind}:{job_id}:{attempt}")

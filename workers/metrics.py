@@ -16,8 +16,10 @@ prover and may exceed the deadline while every attempt meets it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from itertools import pairwise
+from operator import itemgetter
 
 import numpy as np
 
@@ -86,43 +88,48 @@ class RunMetrics:
 
 
 def measure(log: JobStore) -> RunMetrics:
-    """The metrics of the run recorded in ``log`` (from the first submission to the last event)."""
+    """The metrics of the run recorded in ``log`` (from the first submission to the last event).
+
+    A few passes over the log, each at C speed where it can be (a simulated run of 1,000,000 jobs
+    logs over 5,000,000 events); sums run in log order, so a figure does not depend on how it is read.
+    """
     jobs = log.jobs()
     done = [j for j in jobs if j.state == "finalized"]
     start = min((j.submitted_at for j in jobs), default=0.0)
     events = log.events()
-    end = max((e[0] for e in events), default=start)
+    end = max(map(itemgetter(0), events), default=start)
     last_final = max((j.finalized_at for j in done), default=start)
     makespan = last_final - start
     latencies = [j.finalized_at - j.submitted_at for j in done]
     attempts = log.attempts()
     wasted = sum(((a.ended_at if a.ended_at is not None else end) - a.assigned_at)
                  for a in attempts if a.outcome != Outcome.ACCEPTED)
-    kinds = [e[1] for e in events]
-    misses = kinds.count("deadline_missed")
+    kinds = Counter(map(itemgetter(1), events))
+    misses = kinds["deadline_missed"]
     times = [start] + sorted(at for _, _, at in log.finalized())
     held = head_of_line(done, events)
+    transactions = sum(j.size for j in done)
     return RunMetrics(
         jobs=len(jobs),
         finalized=len(done),
         failed=sum(1 for j in jobs if j.state == "failed"),
-        transactions=sum(j.size for j in done),
+        transactions=transactions,
         makespan_s=makespan,
         proofs_per_s=len(done) / makespan if makespan > 0 else 0.0,
-        tx_per_s=sum(j.size for j in done) / makespan if makespan > 0 else 0.0,
+        tx_per_s=transactions / makespan if makespan > 0 else 0.0,
         latency_p50_s=percentile(latencies, 50),
         latency_p90_s=percentile(latencies, 90),
         latency_p99_s=percentile(latencies, 99),
         within_deadline=1.0 - misses / len(attempts) if attempts else 0.0,
         wasted_prover_s=wasted,
         attempts=len(attempts),
-        reassignments=kinds.count("reassigned"),
+        reassignments=kinds["reassigned"],
         deadline_misses=misses,
-        crashes=kinds.count("crash"),
-        slashes=kinds.count("slash"),
+        crashes=kinds["crash"],
+        slashes=kinds["slash"],
         slashed_stake=sum(e[5] for e in events if e[1] == "slash"),
-        invalid_caught=kinds.count("invalid_proof"),
-        rejected=kinds.count("rejected"),
+        invalid_caught=kinds["invalid_proof"],
+        rejected=kinds["rejected"],
         longest_gap_s=max((b - a for a, b in pairwise(times)), default=0.0),
         head_of_line_mean_s=float(np.mean(held)) if held else 0.0,
         head_of_line_max_s=max(held, default=0.0),
@@ -135,8 +142,9 @@ def head_of_line(done: list, events: list) -> list[float]:
     in link order, so a job proved early waits here for every earlier job still being proved."""
     finalized_at = {j.job_id: j.finalized_at for j in done}
     ready: dict[int, float] = {}
-    for at, kind, job_id, *_ in events:
-        if kind == "verified" and job_id in finalized_at and at <= finalized_at[job_id]:
+    for at, _, job_id, *_ in [e for e in events if e[1] == "verified"]:
+        final = finalized_at.get(job_id)
+        if final is not None and at <= final:
             ready[job_id] = max(at, ready.get(job_id, at))
     return [finalized_at[j] - ready[j] for j in finalized_at if j in ready]
 

@@ -112,7 +112,7 @@ class Centralized(Policy):
     name = "centralized"
 
     def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
-        return self._to(job, sorted(idle, key=lambda p: (p.joined_at, p.prover_id))[:1], now)
+        return self._to(job, [min(idle, key=lambda p: (p.joined_at, p.prover_id))] if idle else [], now)
 
 
 class RoundRobin(Policy):
@@ -121,7 +121,8 @@ class RoundRobin(Policy):
     name = "round-robin"
 
     def assign(self, job: JobView, idle: Sequence[ProverView], now: float) -> list[Assignment]:
-        return self._to(job, sorted(_fresh(job, idle), key=lambda p: (p.last_done_at, p.prover_id))[:1], now)
+        fresh = _fresh(job, idle)
+        return self._to(job, [min(fresh, key=lambda p: (p.last_done_at, p.prover_id))] if fresh else [], now)
 
 
 class OpenRace(Policy):

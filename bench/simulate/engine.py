@@ -40,16 +40,18 @@ Everything is seeded: the same scenario and model give the same log.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from random import Random
 
 import simpy
 
 from workers.core import CoordinatorCore, Dispatch
-from workers.faults import PROOF_BYTES, Fault, FaultSpec
-from workers.joblog import JobLog, JobRecord
+from workers.faults import PROOF_BYTES, Decision, Fault, FaultSpec
+from workers.joblog import ASSIGNABLE, JobLog, JobRecord
 from workers.metrics import RunMetrics, measure
 from workers.scenario import Scenario
 from zkprove.l1.batch import find_failing
@@ -75,11 +77,47 @@ class SimProver:
     restarts_left: int
     epoch: int = 0
     """Bumped when the prover leaves: answers from before that never arrive (the process is gone)."""
+    steady: Decision | None = None
+    """The decision of every attempt when the fault spec cannot strike (:attr:`FaultSpec.can_strike`):
+    no fault, its fixed slowdown and network, so :meth:`FaultSpec.decide` is asked only where it can differ."""
+
+    def __post_init__(self) -> None:
+        if not self.fault.can_strike:
+            self.steady = self.fault.decide(0, 0)
+
+    def decide(self, job_id: int, attempt: int) -> Decision:
+        """What the fault spec does to this attempt."""
+        return self.steady or self.fault.decide(job_id, attempt)
 
 
 def sim_jobs(n: int, batch_size: int) -> list[JobRecord]:
     """``n`` chained jobs of size ``batch_size``: job i links i+1 to i+2 (its public input is i)."""
-    return [JobRecord(i, (i,), GENESIS_LINK + i, GENESIS_LINK + i + 1, batch_size, {}) for i in range(n)]
+    return list(_jobs(n, batch_size))
+
+
+def _jobs(n: int, batch_size: int) -> Iterator[JobRecord]:
+    """The jobs of :func:`sim_jobs` one at a time (a run of 1,000,000 jobs never holds them all twice)."""
+    for i in range(n):
+        yield JobRecord(i, (i,), GENESIS_LINK + i, GENESIS_LINK + i + 1, batch_size, {})
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a run.
+
+    A run allocates millions of records and events that live until it ends,
+    so every collection walks all of them again for nothing: measured on this
+    machine, ~25% of a 10,000-prover x 100,000-job run. The run builds no
+    garbage cycles per event (reference counting frees what it drops), so
+    memory does not grow for the pause; the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Simulation:
@@ -156,8 +194,9 @@ class Simulation:
                 self._after(self._region_up_s(), self._region_down, region)
         self.env.process(self._arrivals())
         self.env.process(self._verifier())
-        self.env.run(until=until)
-        return measure(self.log)
+        with _collector_paused():
+            self.env.run(until=until)
+            return measure(self.log)
 
     def _key_s(self, prover: SimProver) -> float:
         """Seconds the proving key's download takes on the prover's link (latency + size / bandwidth)."""
@@ -180,7 +219,7 @@ class Simulation:
     def _arrivals(self):
         if self.scenario.warm_s:
             yield self.env.timeout(self.scenario.warm_s)
-        for job in sim_jobs(self.scenario.jobs, self.scenario.batch_size):
+        for job in _jobs(self.scenario.jobs, self.scenario.batch_size):
             self.core.submit(job)
             self._kick()
             gap = self.scenario.interval_s
@@ -283,15 +322,27 @@ class Simulation:
         self.core.prover_left(prover.prover_id, reason)
 
     def _dispatch(self) -> None:
+        """Send what the core assigns; the attempts of one round that share a deadline share one timer.
+
+        No job waiting, no round (the core would assign nothing: an open race's losers answer into this).
+        One timer per deadline instead of per attempt is the same run: the core's :meth:`tick` at the
+        first of those deadlines expires every attempt due by then, so the later timers of the round could
+        only find their attempt expired or closed; the shared timer sits where the first one would."""
         self.dispatch_pending = False
+        if not self.log.count(*ASSIGNABLE):
+            return
+        due: dict[float, list[tuple[int, int]]] = {}
         for d in self.core.assign():
+            if d.deadline not in due:
+                due[d.deadline] = []
+                self._after(d.deadline - self.env.now, self._deadline, due[d.deadline])
+            due[d.deadline].append((d.job.job_id, d.attempt))
             self._attempt(d)
 
     def _attempt(self, d: Dispatch) -> None:
         prover = self.provers[d.prover_id]
-        decision = prover.fault.decide(d.job.job_id, d.attempt)
+        decision = prover.decide(d.job.job_id, d.attempt)
         request_s = decision.network_s(self.times.request_bytes)
-        self._after(d.deadline - self.env.now, self._deadline, d.job.job_id, d.attempt)
         if decision.fault is Fault.SILENT:
             return
         if decision.fault is Fault.CRASH:
@@ -307,7 +358,16 @@ class Simulation:
             self.queue.append((d.job.job_id, d.attempt, invalid))
             if not self.wake.triggered:
                 self.wake.succeed()
-        self._kick()
+        self._kick_last()
+
+    def _kick_last(self) -> None:
+        """:meth:`_kick` from the last step of an event: when no other event is due at this instant, the
+        dispatch the kick would schedule is the very next step, so it runs now, one SimPy event fewer
+        per answer with the same order of everything."""
+        if self.dispatch_pending or self.env.peek() <= self.env.now:
+            self._kick()
+        else:
+            self._dispatch()
 
     def _crash(self, d: Dispatch, prover: SimProver, epoch: int) -> None:
         if epoch != prover.epoch:
@@ -319,11 +379,14 @@ class Simulation:
             self._after(self.startup_s + prover.warmup_s, self._join, prover)
         self._kick()
 
-    def _deadline(self, job_id: int, attempt: int) -> None:
-        opened = self.core.open.get((job_id, attempt))
-        if opened is not None and not opened.expired:
-            self.core.tick()
-            self._kick()
+    def _deadline(self, attempts: list[tuple[int, int]]) -> None:
+        """The deadline of ``attempts`` passed: if one is still open and unexpired, the core expires it."""
+        for key in attempts:
+            opened = self.core.open.get(key)
+            if opened is not None and not opened.expired:
+                self.core.tick()
+                self._kick()
+                return
 
 
 def simulate(scenario: Scenario, times: ProofTimes, **kwargs: float) -> RunMetrics:

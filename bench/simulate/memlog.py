@@ -45,6 +45,16 @@ def _with(record: Record, **changes: Any) -> Record:
     return changed
 
 
+def _opened(job_id: int, attempt: int, prover: str, now: float, deadline: float) -> AttemptRecord:
+    """A new open :class:`AttemptRecord`, equal to the constructor's, in a third of its time (its
+    ``__post_init__`` has nothing to convert while the outcome is None)."""
+    record = object.__new__(AttemptRecord)
+    record.__dict__.update({"job_id": job_id, "attempt": attempt, "prover": prover, "assigned_at": now,
+                            "deadline": deadline, "ended_at": None, "outcome": None, "prove_s": None,
+                            "reason": None})
+    return record
+
+
 class _AssignableQueue:
     """Ascending ids of the assignable jobs; iterating survives jobs leaving the queue meanwhile.
 
@@ -154,7 +164,7 @@ class MemoryJobLog:
         return [j.job_id for j in self.jobs(*states)]
 
     def count(self, *states: str) -> int:
-        return sum(self._states[s] for s in states) if states else len(self._jobs)
+        return sum(map(self._states.__getitem__, states)) if states else len(self._jobs)
 
     def from_link(self, link: int) -> list[JobRecord]:
         return [self._jobs[i] for i in self._by_link.get(link, ())]
@@ -191,9 +201,9 @@ class MemoryJobLog:
             self._jobs[job_id] = _with(job, attempts=n)
         else:
             self._move(job_id, "assigned", attempts=n)
-        self._attempts[(job_id, n)] = AttemptRecord(job_id, n, prover, now, deadline, None, None, None, None)
+        self._attempts[(job_id, n)] = _opened(job_id, n, prover, now, deadline)
         self._open.add((job_id, n))
-        self.event(now, "assigned", job_id, prover, f"attempt {n}")
+        self._events.append((now, "assigned", job_id, prover, f"attempt {n}", 0.0))
         return n
 
     def close_attempt(self, job_id: int, attempt: int, outcome: Outcome, now: float,
