@@ -286,6 +286,36 @@ def test_relay_stops_by_itself_at_its_caps():
     assert capped.counters.bytes_up + capped.counters.bytes_down < 4000 * 2
 
 
+def test_a_cut_with_a_full_queue_ends_its_connection_and_the_relay_closes():
+    """A firehose behind a slow link fills the relay's queue; the cut ends the sender, and the reader side
+    must not wait on that full queue for good (the relay's close waits for every connection)."""
+    async def firehose(reader, writer):
+        try:
+            while True:
+                writer.write(b"z" * 65536)
+                await writer.drain()
+        except ConnectionError:
+            writer.close()
+
+    async def main():
+        server = await asyncio.start_server(firehose, "127.0.0.1", 0)
+        relay = Relay(LinkSpec(mbit_s=8.0, drop_after_bytes=200_000), server.sockets[0].getsockname()[:2])
+        reader, writer = await asyncio.open_connection(*await relay.start())
+        got = 0
+        try:
+            while chunk := await reader.read(65536):
+                got += len(chunk)
+        except ConnectionError:
+            pass
+        await asyncio.wait_for(relay.aclose(), 10)
+        writer.close()
+        server.close()
+        return relay.counters, got
+
+    counters, got = asyncio.run(main())
+    assert counters.drops == 1 and counters.open == 0 and got <= 200_000
+
+
 def test_relay_thread_serves_synchronous_callers():
     import socket
 

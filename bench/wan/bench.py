@@ -47,7 +47,8 @@ def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[st
         f"{os.cpu_count()} cores with the service, verifier and relays; each beside the smallest fleet "
         "(prove_s is wall time, stretched by time-sharing, so it gives no ideal rate)",
         "latency split from the job log: waiting (submitted to assigned), net+gw (assigned to proof received, "
-        "less the prover's own prove_s: witness download, long polls, commit, reveal, signatures), proving, "
+        "less the prover's own prove_s, which counts the witness's solve and encoding at the gateway and its "
+        "decoding at the prover: the long poll's answer, the reveal, signatures, the gateway's handling), proving, "
         "verifying (received to verified), order (verified to finalized)"]
     return [
         f"machine: {os.cpu_count()} cores, shared by everything in the run (relays, key server, client)",

@@ -196,10 +196,11 @@ class _Connection:
                     break
                 due = time.monotonic() + spec.delay_s + self.relay._jitter.uniform(0.0, spec.jitter_s)
                 last_release = max(last_release, due)
-                await queue.put((last_release, data))
+                if not await _put(queue, (last_release, data), sender):
+                    break
         except (ConnectionError, OSError):
             pass
-        await queue.put(None)
+        await _put(queue, None, sender)
         await sender
 
     async def _send(self, queue: asyncio.Queue, writer: asyncio.StreamWriter, counter: str) -> None:
@@ -237,6 +238,19 @@ class _Connection:
         """The other side went away: close ours without counting it as a drop."""
         for w in self.writers:
             w.transport.abort()
+
+
+async def _put(queue: asyncio.Queue, item: object, sender: asyncio.Future) -> bool:
+    """Queue ``item`` for ``sender``, unless the sender has ended (a cut, or the far side gone) and will
+    take nothing more: waiting on a full queue then would hold the connection's handler for good."""
+    if sender.done():
+        return False
+    put = asyncio.ensure_future(queue.put(item))
+    await asyncio.wait((put, sender), return_when=asyncio.FIRST_COMPLETED)
+    if put.done():
+        return True
+    put.cancel()
+    return False
 
 
 class RelayThread:
