@@ -23,6 +23,7 @@ from bench.rows import Row, print_rows
 
 from zkprove.cli.paths import check_output_folder
 
+from .measure import THROUGHPUT_DEADLINE_S
 from .netns import Namespace, unavailable_reason
 
 TITLE = "zkprove bench wan"
@@ -45,7 +46,8 @@ def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[st
         "(it is reachable only inside the namespace)",
         f"throughput runs: {'4' if quick else '4, 8 and 16'} external provers at 1 thread each TIME-SHARE the "
         f"{os.cpu_count()} cores with the service, verifier and relays; each beside the smallest fleet "
-        "(prove_s is wall time, stretched by time-sharing, so it gives no ideal rate)",
+        "(prove_s is wall time, stretched by time-sharing, so it gives no ideal rate); their deadline is fixed "
+        f"at {THROUGHPUT_DEADLINE_S:g} s per attempt, so time-sharing, not the deadline rule, sets the rate",
         "latency split from the job log: waiting (submitted to assigned), net+gw (assigned to proof received, "
         "less the prover's own prove_s, which counts the witness's solve and encoding at the gateway and its "
         "decoding at the prover: the long poll's answer, the reveal, signatures, the gateway's handling), proving, "
@@ -82,7 +84,8 @@ def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench
         console.print(f"assumption: {line}")
     with tempfile.TemporaryDirectory(prefix="zkprove-wan-out-") as folder:
         result = Path(folder) / "inside.json"
-        argv = [sys.executable, "-m", "bench.wan.inside", "--out", str(result)]
+        argv = [sys.executable, "-m", "bench.wan.inside", "--out", str(result),
+                "--keep-failed", str((out_dir / "failed-run").resolve())]
         argv += ["--quick"] if quick else []
         argv += ["--pk", str(pk.resolve())] if pk else []
         argv += ["--no-fleet"] if no_fleet else []

@@ -58,7 +58,8 @@ class Fleet:
     """One run: an external prover per link (named by ``labels``), ``ray_provers`` in-Ray provers beside them
     (one thread each, the path the gateway is compared with), ``jobs`` rollup jobs of ``batch_size`` transfers."""
 
-    links: tuple[LinkSpec, ...]
+    links: tuple[LinkSpec | None, ...]
+    """Prover i's link; None: it connects to the gateway directly, through no relay."""
     labels: tuple[str, ...]
     jobs: int
     ray_provers: int = 0
@@ -66,6 +67,8 @@ class Fleet:
     seed: int = 1
     policy: str = "round-robin"
     limit_s: float = 300.0
+    deadline_s: float | None = None
+    """Seconds per attempt (None: the service's deadline rule, sized for provers that each have a core)."""
 
 
 def _free_port() -> int:
@@ -123,19 +126,23 @@ def run_fleet(fleet: Fleet, folder: Path) -> dict:
     with _Processes(folder) as processes, RelayThread() as relays:
         serve, serve_out = processes.start("serve", typer_command("bench.cluster_cli", [
             "serve", "--gateway", f"127.0.0.1:{_free_port()}", "--log", str(log_path), "--policy", fleet.policy,
-            *rollup]))
+            *rollup, *(["--deadline", f"{fleet.deadline_s:g}"] if fleet.deadline_s else [])]))
         gateway = _wait_for(serve_out, GATEWAY_LINE, deadline, "cluster serve", serve).group(1)
         address = _wait_for(serve_out, ADDRESS_LINE, deadline, "cluster serve", serve).group(1)
         host, port = gateway.removeprefix("http://").rsplit(":", 1)
-        relayed = []
+        relayed, addresses = [], []
         for i, spec in enumerate(fleet.links):
+            if spec is None:
+                addresses.append((host, int(port)))
+                continue
             relay = Relay(spec, (host, int(port)), listen_host=PROVER_HOST.format(FIRST_PROVER + i),
                           lifetime_s=fleet.limit_s, seed=fleet.seed + i)
-            relayed.append((relay, relays.add(relay)))
+            relayed.append(relay)
+            addresses.append(relays.add(relay))
         provers = [processes.start(f"prover{i}", typer_command("workers.connect_cli", [
             "connect", "--gateway", f"http://{a[0]}:{a[1]}", "--identity", str(folder / f"prover{i}.pem"),
             "--new-identity", "--threads", "1", "--cache", str(folder / f"cache{i}")]), NUMBA_NUM_THREADS="1")
-            for i, (_, a) in enumerate(relayed)]
+            for i, a in enumerate(addresses)]
         labels = {_wait_for(out, READY, deadline, f"external prover {i}", process).group(1): fleet.labels[i]
                   for i, (process, out) in enumerate(provers)}
         for i in range(fleet.ray_provers):
@@ -152,7 +159,7 @@ def run_fleet(fleet: Fleet, folder: Path) -> dict:
             "submit", "--address", address, str(jobs_path)]))
         _wait_finalized(log_path, fleet.jobs, deadline, submit, submit_out)
         wall_s = time.monotonic() - submitted
-        counters = [relays.counters(relay) for relay, _ in relayed]
+        counters = [relays.counters(relay) for relay in relayed]
     return {**_latency_parts(log_path, labels), "wall_s": wall_s, "relays": counters}
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import socket
 import sys
 import tempfile
 from pathlib import Path
 
+from .fleet import FleetError
 from .keyfetch import key_fetch_rows
 from .link import PROFILES, LinkSpec
 from .measure import LATENCY_LINKS, latency_rows, throughput_rows
@@ -56,12 +58,25 @@ def dev_key(batch_size: int, folder: Path) -> Path:
     return path
 
 
+def fleet_rows(quick: bool, folder: Path, fleets: dict) -> list:
+    """The gateway runs' rows (latency, then throughput); each run's raw result goes into ``fleets``."""
+    per = QUICK_JOBS if quick else FULL_JOBS
+    print("latency run: external provers direct and at 20, 100 and 300 ms RTT, and one in-Ray prover...",
+          file=sys.stderr)
+    rows, fleets["latency"] = latency_rows(per, folder, FLEET_LIMIT_S)
+    sizes = QUICK_FLEETS if quick else FULL_FLEETS
+    print(f"throughput runs: {', '.join(map(str, sizes))} external provers...", file=sys.stderr)
+    more, fleets["throughput"] = throughput_rows(sizes, per, folder, FLEET_LIMIT_S)
+    return rows + more
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.wan.inside", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="JSON file for the results")
     parser.add_argument("--quick", action="store_true", help="the smaller key")
     parser.add_argument("--pk", type=Path, help="fetch this proving key file instead of the rollup's dev key")
     parser.add_argument("--no-fleet", action="store_true", help="only the key fetch, no gateway runs")
+    parser.add_argument("--keep-failed", type=Path, help="where to copy a failed gateway run's files")
     args = parser.parse_args(argv)
     problem = loopback_only_problem()
     if problem:
@@ -79,17 +94,18 @@ def main(argv: list[str] | None = None) -> int:
         rows = key_fetch_rows(key, links)
         fleets = {}
         if not args.no_fleet:
-            per = QUICK_JOBS if args.quick else FULL_JOBS
-            print("latency run: external provers at LAN, 20, 100 and 300 ms RTT and one in-Ray prover...",
-                  file=sys.stderr)
-            more, fleets["latency"] = latency_rows(per, Path(folder), FLEET_LIMIT_S)
-            rows += more
-            sizes = QUICK_FLEETS if args.quick else FULL_FLEETS
-            print(f"throughput runs: {', '.join(map(str, sizes))} external provers...", file=sys.stderr)
-            more, fleets["throughput"] = throughput_rows(sizes, per, Path(folder), FLEET_LIMIT_S)
-            rows += more
+            try:
+                rows += fleet_rows(args.quick, Path(folder), fleets)
+            except FleetError:
+                if args.keep_failed is not None:
+                    shutil.copytree(folder, args.keep_failed, dirs_exist_ok=True,
+                                    ignore=shutil.ignore_patterns("cache*", "*.npz"))
+                    print(f"the failed run's files (service and prover output, job logs) are kept in "
+                          f"{args.keep_failed}", file=sys.stderr)
+                raise
     document = {"rows": [r.as_dict() for r in rows], "links": {name: s.as_dict() for name, s in links.items()},
-                "fleet_links": {label: PROFILES[name].as_dict() for label, name in LATENCY_LINKS.items()},
+                "fleet_links": {label: PROFILES[name].as_dict() if name else "direct, no relay"
+                                for label, name in LATENCY_LINKS.items()},
                 "fleets": fleets,
                 "key": {"path": str(args.pk) if args.pk else f"rollup dev key, T={batch}, depth 4, seed 0",
                         "bytes": rows[0].size}}
