@@ -93,16 +93,9 @@ class GatewayClient:
     def work(self, wait_s: float) -> tuple[dict[str, Any], list[bytes]]:
         """One long poll of at most ``wait_s``: the answer and each assignment's witness, in one framed
         answer (:func:`workers.gateway_protocol.frame_work`)."""
-        status, response = self._exchange("GET", f"/work?wait={wait_s:g}", timeout_s=wait_s + TIMEOUT_S,
-                                          headers={"Accept": WORK_FRAMED})
-        try:
-            self._raise_for(status, response)
-            data = response.read(MAX_ANSWER + 1)
-        except (OSError, http.client.HTTPException) as error:
-            self.close()
-            raise Unreachable(f"gateway {self.url}: {error or type(error).__name__}") from None
+        response, data = self._read("GET", f"/work?wait={wait_s:g}", MAX_ANSWER, timeout_s=wait_s + TIMEOUT_S,
+                                    headers={"Accept": WORK_FRAMED})
         if len(data) > MAX_ANSWER or response.getheader("Content-Type", "").split(";")[0] != WORK_FRAMED:
-            self.close()
             raise Unreachable(f"gateway {self.url}: GET /work answered something other than a framed work answer")
         try:
             return unframe_work(data)
@@ -111,15 +104,8 @@ class GatewayClient:
 
     def download(self, path: str, limit: int, what: str) -> bytes:
         """A binary answer of at most ``limit`` bytes (the warm-up witness), ValueError naming ``what`` if longer."""
-        status, response = self._exchange("GET", path)
-        try:
-            self._raise_for(status, response)
-            data = response.read(limit + 1)
-        except (OSError, http.client.HTTPException) as error:
-            self.close()
-            raise Unreachable(f"gateway {self.url}: {error or type(error).__name__}") from None
+        _, data = self._read("GET", path, limit)
         if len(data) > limit:
-            self.close()
             raise ValueError(f"{what}: more than the {limit} bytes announced")
         return data
 
@@ -158,20 +144,29 @@ class GatewayClient:
     def _json(self, method: str, path: str, body: dict[str, Any] | None = None, signed: bool = True,
               timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
         raw = b"" if body is None else json.dumps(body).encode()
-        status, response = self._exchange(method, path, raw, signed=signed, timeout_s=timeout_s)
-        try:
-            self._raise_for(status, response)
-            data = response.read(MAX_ANSWER + 1)
-        except (OSError, http.client.HTTPException) as error:
-            self.close()
-            raise Unreachable(f"gateway {self.url}: {error or type(error).__name__}") from None
+        _, data = self._read(method, path, MAX_ANSWER, raw, signed, timeout_s)
         if len(data) > MAX_ANSWER:
-            self.close()
             raise Unreachable(f"gateway {self.url}: {method} {path} answered more than {MAX_ANSWER} bytes")
         try:
             return json.loads(data)
         except ValueError:
             raise Unreachable(f"gateway {self.url}: {method} {path} answered something that is not JSON") from None
+
+    def _read(self, method: str, path: str, limit: int, body: bytes = b"", signed: bool = True,
+              timeout_s: float = TIMEOUT_S, headers: dict[str, str] | None = None,
+              ) -> tuple[http.client.HTTPResponse, bytes]:
+        """One request and its answer's bytes, at most ``limit`` + 1 of them (one more than ``limit``: the
+        answer is longer, and its connection is closed, as it cannot carry another request)."""
+        status, response = self._exchange(method, path, body, signed, timeout_s, headers)
+        try:
+            self._raise_for(status, response)
+            data = response.read(limit + 1)
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            raise Unreachable(f"gateway {self.url}: {error or type(error).__name__}") from None
+        if len(data) > limit:
+            self.close()
+        return response, data
 
     def _exchange(self, method: str, path: str, body: bytes = b"", signed: bool = True,
                   timeout_s: float = TIMEOUT_S, headers: dict[str, str] | None = None,
