@@ -232,3 +232,7 @@ def answer(
     from .report.answer import write_answer
 
     print(*write_answer(compare_json, out, calibration_json, readme), sep="\n")
+
+
+if __name__ == "__main__":
+    app()
