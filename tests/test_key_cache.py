@@ -8,14 +8,13 @@ resume is also checked against the real prover gateway of a live service
 first download partway (:class:`helpers.cut_relay.CutRelay`).
 """
 
-import asyncio
 import hashlib
 import os
-import threading
 
 import pytest
 from aiohttp import web
 
+from helpers.app_thread import AppThread
 from helpers.cut_relay import CutRelay
 from helpers.gateway import running_service
 from workers.gateway_client import GatewayClient, GatewayRefused
@@ -35,23 +34,8 @@ class RangeServer:
         self.cut_after: int | None = None
         self.ignore_range = False
         self.ranges: list[str | None] = []
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-        self.ready.wait(10)
-
-    def _serve(self):
-        asyncio.set_event_loop(self.loop)
-        app = web.Application()
-        app.router.add_get("/v1/key/{sha}", self._key)
-        self.runner = web.AppRunner(app)
-        self.loop.run_until_complete(self.runner.setup())
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        self.ready.set()
-        self.loop.run_forever()
+        self.app = AppThread(lambda app: app.router.add_get("/v1/key/{sha}", self._key))
+        self.port = self.app.port
 
     async def _key(self, request):
         if request.match_info["sha"] != SHA:
@@ -76,17 +60,13 @@ class RangeServer:
         await response.write_eof()
         return response
 
-    def close(self):
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
 
 
 @pytest.fixture
 def server():
     s = RangeServer()
     yield s
-    s.close()
+    s.app.close()
 
 
 @pytest.fixture

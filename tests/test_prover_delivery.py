@@ -6,13 +6,12 @@ script: each request takes the next step, either an answer or ``"drop"``
 commit may have arrived, and the prover cannot tell).
 """
 
-import asyncio
-import threading
 import time
 
 import pytest
 from aiohttp import web
 
+from helpers.app_thread import AppThread
 from workers.external_prover import Backoff, ExternalProver
 from workers.gateway_client import GatewayClient, GatewayRefused, Unreachable
 from workers.identity import Identity
@@ -28,23 +27,8 @@ class ScriptedGateway:
     def __init__(self):
         self.script: dict[str, list] = {}
         self.received: list[tuple[str, dict]] = []
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def _serve(self, ready: threading.Event):
-        asyncio.set_event_loop(self.loop)
-        app = web.Application()
-        app.router.add_post("/v1/{step}", self._step)
-        self.runner = web.AppRunner(app)
-        self.loop.run_until_complete(self.runner.setup())
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        ready.set()
-        self.loop.run_forever()
+        self.app = AppThread(lambda app: app.router.add_post("/v1/{step}", self._step))
+        self.port = self.app.port
 
     async def _step(self, request: web.Request):
         path = "/" + request.match_info["step"]
@@ -56,17 +40,12 @@ class ScriptedGateway:
         status, body = step
         return web.json_response(body, status=status)
 
-    def close(self):
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
 
 @pytest.fixture
 def gateway():
     server = ScriptedGateway()
     yield server
-    server.close()
+    server.app.close()
 
 
 @pytest.fixture

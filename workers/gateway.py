@@ -373,7 +373,7 @@ class GatewayActor:
         value = _commitment(body)
         if held.commitment is not None:
             raise gp.Refusal("already_committed", "this attempt already has a commitment")
-        _open_for_commitments(held)
+        _refuse_if_closed(held)
         held.commitment, held.committed_at = value, time.time()
         return web.json_response({"ok": True, "received_at": held.committed_at})
 
@@ -386,7 +386,7 @@ class GatewayActor:
             raise gp.Refusal("no_commitment", "commit to the proof (POST /v1/commit, or commitment in this body) "
                                               "before revealing it")
         if held.commitment is None:
-            _open_for_commitments(held)
+            _refuse_if_closed(held)
         elif inline is not None and inline != held.commitment:
             raise gp.Refusal("commitment_mismatch", "the commitment differs from the one this attempt committed")
         committed = held.commitment or inline
@@ -427,7 +427,7 @@ def _commitment(body: dict) -> str:
     return value
 
 
-def _open_for_commitments(held: Held) -> None:
+def _refuse_if_closed(held: Held) -> None:
     """Refuse a commitment to an attempt closed by another prover's reveal, and end that attempt: it can
     never deliver now, and its prover is free for new work (the core counts it wasted, not failed)."""
     if held.closed:

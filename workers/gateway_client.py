@@ -164,8 +164,9 @@ class GatewayClient:
         except (OSError, http.client.HTTPException) as error:
             self.close()
             raise Unreachable(f"gateway {self.url}: {error or type(error).__name__}") from None
-        if len(data) > limit:
-            self.close()
+        finally:
+            if not response.isclosed():
+                self.close()  # an answer left unread (too long, or refused): the connection is spent
         return response, data
 
     def _exchange(self, method: str, path: str, body: bytes = b"", signed: bool = True,
@@ -208,8 +209,6 @@ class GatewayClient:
         if status < 400:
             return
         raw = response.read(64 * 1024)
-        if not response.isclosed():
-            self.close()  # an error body longer than read: the connection cannot carry another request
         try:
             answer = json.loads(raw)
             code, message = str(answer.get("code", "")), str(answer.get("error", ""))
