@@ -62,6 +62,33 @@ def test_sign_and_verify():
     assert not verify(me.public_key, b"hello", sig[:-1])
 
 
+RFC8032_TEST_1 = {  # RFC 8032, section 7.1, "TEST 1": the empty message
+    "secret": "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "public": "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+    "signature": "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+}
+
+
+def test_signatures_match_rfc8032_and_pycryptodome(tmp_path):
+    """The identity (OpenSSL through ``cryptography``) against RFC 8032's vector and pycryptodome's Ed25519:
+    Ed25519 is deterministic, so both must give the same bytes; and a key file pycryptodome wrote loads."""
+    from Crypto.PublicKey import ECC
+    from Crypto.Signature import eddsa
+    theirs = eddsa.import_private_key(bytes.fromhex(RFC8032_TEST_1["secret"]))
+    (tmp_path / "rfc.pem").write_text(theirs.export_key(format="PEM"))
+    me = load_identity(tmp_path / "rfc.pem")
+    assert me.public_key.hex() == RFC8032_TEST_1["public"]
+    assert me.sign(b"").hex() == RFC8032_TEST_1["signature"]
+    assert verify(me.public_key, b"", bytes.fromhex(RFC8032_TEST_1["signature"]))
+    other = ECC.generate(curve="Ed25519")
+    message = os.urandom(200)
+    assert verify(other.public_key().export_key(format="raw"), message, eddsa.new(other, "rfc8032").sign(message))
+    mine = Identity.generate()
+    eddsa.new(eddsa.import_public_key(mine.public_key), "rfc8032").verify(message, mine.sign(message))
+    assert not verify(mine.public_key, message, eddsa.new(other, "rfc8032").sign(message))
+    assert not verify(b"\xff" * 32, message, mine.sign(message))  # not a point on the curve
+
+
 def test_signed_request_accepted_and_names_the_caller():
     me = Identity.generate()
     caller = check(signed(me))

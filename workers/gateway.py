@@ -187,7 +187,8 @@ class GatewayActor:
             return self._refuse(gp.Refusal("too_many_connections", "the gateway is at its connection cap"))
         self.in_flight += 1
         try:
-            return await asyncio.wait_for(self._checked(request, handler), gp.HANDLER_TIMEOUT_S)
+            async with asyncio.timeout(gp.HANDLER_TIMEOUT_S):  # no task of its own, unlike wait_for
+                return await self._checked(request, handler)
         except gp.Refusal as refusal:
             return self._refuse(refusal)
         except asyncio.TimeoutError:
