@@ -11,7 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from bench.stats import Interval, bootstrap_ci, difference_ci, mean_ci, percentile_ci, ratio_ci, within_noise
+from bench.stats import (Interval, bootstrap_ci, difference_ci, mean_ci, median_difference_ci, percentile_ci, ratio_ci,
+                         within_noise)
 
 TRIALS = 400
 
@@ -45,6 +46,15 @@ def test_bootstrap_percentile_interval_covers_a_known_median():
     make = lambda rng, i: percentile_ci(rng.exponential(1.0, size=60), 50, seed=i)
     assert abs(coverage(make, truth, trials=300) - 0.95) <= tolerance(0.95, 300) + 0.01
     assert not percentile_ci(np.arange(100.0), 50).crosses(80.0)
+
+
+def test_median_difference_interval_covers_a_known_difference():
+    """Long-tailed latencies (exponential, medians 5 ln 2 and 3 ln 2 ms) at the gateway bench's ~20 jobs a side."""
+    truth = 2 * math.log(2)
+    make = lambda rng, i: median_difference_ci(rng.exponential(5.0, size=21), rng.exponential(3.0, size=21), seed=i)
+    assert abs(coverage(make, truth, trials=300) - 0.95) <= tolerance(0.95, 300) + 0.02
+    assert median_difference_ci([1.0, 2.0, 3.0], [0.0, 1.0, 9.0]).value == 1.0
+    assert not median_difference_ci(np.arange(50.0) + 30, np.arange(50.0)).crosses(0.0)
 
 
 def test_ratio_interval_covers_a_known_ratio_and_is_seeded():

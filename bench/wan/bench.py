@@ -23,7 +23,8 @@ from bench.rows import Row, print_rows
 
 from zkprove.cli.paths import check_output_folder
 
-from .measure import THROUGHPUT_DEADLINE_S
+from .inside import FULL_OVERHEAD_JOBS, QUICK_OVERHEAD_JOBS
+from .measure import OVERHEAD_PACE_S, THROUGHPUT_DEADLINE_S
 from .netns import Namespace, unavailable_reason
 
 TITLE = "zkprove bench wan"
@@ -48,6 +49,10 @@ def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[st
         f"{os.cpu_count()} cores with the service, verifier and relays; each beside the smallest fleet "
         "(prove_s is wall time, stretched by time-sharing, so it gives no ideal rate); their deadline is fixed "
         f"at {THROUGHPUT_DEADLINE_S:g} s per attempt, so time-sharing, not the deadline rule, sets the rate",
+        "overhead run: one external prover straight to the gateway (no relay) beside one in-Ray prover, 1 thread "
+        f"each, {QUICK_OVERHEAD_JOBS if quick else FULL_OVERHEAD_JOBS} jobs between them, one submitted every "
+        f"{OVERHEAD_PACE_S:g} s (so the two seldom prove at once and a core is free); the gateway's overhead "
+        "per job = median net+gw of the external prover less the in-Ray prover's, with a 95% bootstrap interval",
         "latency split from the job log: waiting (submitted to assigned), net+gw (assigned to proof received, "
         "less the prover's own prove_s, which counts the witness's solve and encoding at the gateway and its "
         "decoding at the prover: the long poll's answer, the reveal, signatures, the gateway's handling), proving, "

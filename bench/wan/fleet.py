@@ -69,6 +69,8 @@ class Fleet:
     limit_s: float = 300.0
     deadline_s: float | None = None
     """Seconds per attempt (None: the service's deadline rule, sized for provers that each have a core)."""
+    pace_s: float | None = None
+    """Seconds between submitted jobs, streamed to ``cluster submit -`` (None: all submitted at once)."""
 
 
 def _free_port() -> int:
@@ -94,11 +96,11 @@ class _Processes:
     def __init__(self, folder: Path) -> None:
         self.folder, self.started = folder, []
 
-    def start(self, name: str, argv: list[str], **env: str) -> tuple[subprocess.Popen, Path]:
+    def start(self, name: str, argv: list[str], stdin: int | None = None, **env: str) -> tuple[subprocess.Popen, Path]:
         out = self.folder / f"{name}.out"
         with open(out, "w") as handle:
-            process = subprocess.Popen(argv, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
-                                       env={**os.environ, **RUN_ENV, **env})
+            process = subprocess.Popen(argv, stdin=stdin, stdout=handle, stderr=subprocess.STDOUT,
+                                       start_new_session=True, env={**os.environ, **RUN_ENV, **env}, text=True)
         self.started.append(process)
         return process, out
 
@@ -155,12 +157,26 @@ def run_fleet(fleet: Fleet, folder: Path) -> dict:
                                                                      "-o", str(jobs_path)])
                         )[0].wait(max(1.0, deadline - time.monotonic()))
         submitted = time.monotonic()
+        source = str(jobs_path) if fleet.pace_s is None else "-"
         submit, submit_out = processes.start("submit", typer_command("bench.cluster_cli", [
-            "submit", "--address", address, str(jobs_path)]))
+            "submit", "--address", address, source]), stdin=None if fleet.pace_s is None else subprocess.PIPE)
+        if fleet.pace_s is not None:
+            _pace(submit, jobs_path, fleet.pace_s, deadline)
         _wait_finalized(log_path, fleet.jobs, deadline, submit, submit_out)
         wall_s = time.monotonic() - submitted
         counters = [relays.counters(relay) for relay in relayed]
     return {**_latency_parts(log_path, labels), "wall_s": wall_s, "relays": counters}
+
+
+def _pace(submit: subprocess.Popen, jobs_path: Path, pace_s: float, deadline: float) -> None:
+    """Feed ``submit`` (reading its stdin) one job line every ``pace_s`` seconds, then close its stdin."""
+    for line in jobs_path.read_text().splitlines():
+        if time.monotonic() > deadline or submit.poll() is not None:
+            break
+        submit.stdin.write(line + "\n")
+        submit.stdin.flush()
+        time.sleep(pace_s)
+    submit.stdin.close()
 
 
 def _wait_finalized(log_path: Path, jobs: int, deadline: float, submit: subprocess.Popen, submit_out: Path) -> None:

@@ -19,13 +19,15 @@ from pathlib import Path
 from .fleet import FleetError
 from .keyfetch import key_fetch_rows
 from .link import PROFILES, LinkSpec
-from .measure import LATENCY_LINKS, latency_rows, throughput_rows
+from .measure import LATENCY_LINKS, latency_rows, overhead_rows, throughput_rows
 
 QUICK_BATCH, FULL_BATCH = 1, 4
 """Transfers per proof of the rollup circuit whose dev proving key is fetched (12.6 MB and 50.5 MB)."""
 QUICK_FLEETS, FULL_FLEETS = (4,), (4, 8, 16)
 QUICK_JOBS, FULL_JOBS = 2, 4
 """Jobs per prover in a fleet run."""
+QUICK_OVERHEAD_JOBS, FULL_OVERHEAD_JOBS = 30, 60
+"""Jobs of the overhead run, shared by its two provers."""
 FLEET_LIMIT_S = 600.0
 
 
@@ -59,11 +61,15 @@ def dev_key(batch_size: int, folder: Path) -> Path:
 
 
 def fleet_rows(quick: bool, folder: Path, fleets: dict) -> list:
-    """The gateway runs' rows (latency, then throughput); each run's raw result goes into ``fleets``."""
+    """The gateway runs' rows (latency, overhead, then throughput); each run's raw result goes into ``fleets``."""
     per = QUICK_JOBS if quick else FULL_JOBS
     print("latency run: external provers direct and at 20, 100 and 300 ms RTT, and one in-Ray prover...",
           file=sys.stderr)
     rows, fleets["latency"] = latency_rows(per, folder, FLEET_LIMIT_S)
+    print("overhead run: one external prover direct to the gateway and one in-Ray prover...", file=sys.stderr)
+    more, fleets["overhead"] = overhead_rows(QUICK_OVERHEAD_JOBS if quick else FULL_OVERHEAD_JOBS, folder,
+                                             FLEET_LIMIT_S)
+    rows += more
     sizes = QUICK_FLEETS if quick else FULL_FLEETS
     print(f"throughput runs: {', '.join(map(str, sizes))} external provers...", file=sys.stderr)
     more, fleets["throughput"] = throughput_rows(sizes, per, folder, FLEET_LIMIT_S)
