@@ -211,12 +211,28 @@ def throughput(
 def calibrate(
     jobs: int = typer.Option(12, "--jobs"),
     address: str = typer.Option(None, "--address"),
-    out: Path = typer.Option(Path("bench/results/calibration"), "-o", "--out-dir", help=_OUT_DIR_HELP),
+    out: Path = typer.Option(None, "-o", "--out-dir", help=_OUT_DIR_HELP + " [default: bench/results/calibration, "
+                                                                        "or calibration-wan with --wan]"),
+    wan: bool = typer.Option(False, "--wan", help="Against gateway runs over emulated links, with faults (6 cases, "
+                                                  "5 real seeds and 30 simulated each; needs root and `ip`)."),
+    quick: bool = typer.Option(False, "--quick", help="With --wan: 1 real seed, 5 simulated, 6 jobs a run."),
+    force: bool = _FORCE,
 ) -> None:
-    """Small scenarios run for real on Ray beside their simulation (throughput, P50, P99)."""
+    """Small scenarios run for real (on Ray, or with --wan through the gateway and emulated links) beside
+    their simulation (throughput, P50, P99)."""
+    if wan:
+        from .wan.bench import WanBenchError
+        from .wan.calibrate import run as run_wan
+
+        try:
+            run_wan(quick, out or Path("bench/results/calibration-wan"), force)
+        except WanBenchError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+        return
     from .commands import calibrate as run
 
-    run(jobs, address=address, out_dir=out)
+    run(jobs, address=address, out_dir=out or Path("bench/results/calibration"))
 
 
 @app.command()

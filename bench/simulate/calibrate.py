@@ -29,11 +29,11 @@ _BATCH_GAP_S = 0.05
 def times_from_log(log: JobStore, batch_size: int, request_bytes: int) -> ProofTimes:
     """Proof times as the actors reported them, and a verifier fit ``a + b*n`` over the log's verify batches."""
     prove_s = tuple(a.prove_s for a in log.attempts() if a.prove_s)
-    fixed, per_proof = _verifier_fit(log)
+    fixed, per_proof = verifier_fit(log)
     return ProofTimes(batch_size, 0, 0, prove_s, fixed, per_proof, request_bytes)
 
 
-def _verifier_fit(log: JobStore) -> tuple[float, float]:
+def verifier_fit(log: JobStore) -> tuple[float, float]:
     """Group verdicts into batches (verdicts handled together), time each from when it could start."""
     delivered = {(a.job_id, a.prover): a.ended_at for a in log.attempts() if a.prove_s}
     verdicts = sorted((e[0], e[2], e[3]) for e in log.events() if e[1] in ("verified", "invalid_proof"))

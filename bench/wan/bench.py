@@ -73,6 +73,26 @@ def assumptions(quick: bool, pk: Path | None, no_fleet: bool = False) -> list[st
     ]
 
 
+def run_in_namespace(module: str, args: list[str], limit_s: float, console: Console) -> dict:
+    """``python -m module --out FILE *args`` in a network namespace of its own, stopped (and the namespace
+    removed) after ``limit_s``; the JSON it wrote to FILE. :class:`WanBenchError` if it cannot run or fails."""
+    reason = unavailable_reason()
+    if reason:
+        raise WanBenchError(f"the WAN bench needs a network namespace of its own: {reason}")
+    with tempfile.TemporaryDirectory(prefix="zkprove-wan-out-") as folder:
+        result = Path(folder) / "inside.json"
+        with Namespace() as ns:
+            console.print(f"network namespace {ns.name}: running for at most {limit_s:g} s")
+            process = ns.popen([sys.executable, "-m", module, "--out", str(result), *args])
+            try:
+                code = process.wait(limit_s)
+            except subprocess.TimeoutExpired:
+                raise WanBenchError(f"the WAN bench ran past its {limit_s:g} s limit and was stopped") from None
+        if code != 0:
+            raise WanBenchError(f"the WAN bench's run in the namespace exited {code} (its error is above)")
+        return json.loads(result.read_text())
+
+
 def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench/results/wan"),
         limit_s: float | None = None, force: bool = False, no_fleet: bool = False,
         console: Console | None = None) -> list[Row]:
@@ -81,29 +101,14 @@ def run(quick: bool = False, pk: Path | None = None, out_dir: Path = Path("bench
     (json_path,) = check_output_folder(out_dir, ("wan.json",), force)
     console = console or Console(stderr=True)
     limit_s = limit_s or (QUICK_LIMIT_S if quick else FULL_LIMIT_S)
-    reason = unavailable_reason()
-    if reason:
-        raise WanBenchError(f"the WAN bench needs a network namespace of its own: {reason}")
     said = assumptions(quick, pk, no_fleet)
     for line in said:
         console.print(f"assumption: {line}")
-    with tempfile.TemporaryDirectory(prefix="zkprove-wan-out-") as folder:
-        result = Path(folder) / "inside.json"
-        argv = [sys.executable, "-m", "bench.wan.inside", "--out", str(result),
-                "--keep-failed", str((out_dir / "failed-run").resolve())]
-        argv += ["--quick"] if quick else []
-        argv += ["--pk", str(pk.resolve())] if pk else []
-        argv += ["--no-fleet"] if no_fleet else []
-        with Namespace() as ns:
-            console.print(f"network namespace {ns.name}: running for at most {limit_s:g} s")
-            process = ns.popen(argv)
-            try:
-                code = process.wait(limit_s)
-            except subprocess.TimeoutExpired:
-                raise WanBenchError(f"the WAN bench ran past its {limit_s:g} s limit and was stopped") from None
-        if code != 0:
-            raise WanBenchError(f"the WAN bench's run in the namespace exited {code} (its error is above)")
-        inside = json.loads(result.read_text())
+    args = ["--keep-failed", str((out_dir / "failed-run").resolve())]
+    args += ["--quick"] if quick else []
+    args += ["--pk", str(pk.resolve())] if pk else []
+    args += ["--no-fleet"] if no_fleet else []
+    inside = run_in_namespace("bench.wan.inside", args, limit_s, console)
     rows = [Row(**{k: v for k, v in r.items() if k != "speedup"}) for r in inside["rows"]]
     print_rows(rows, TITLE + (" (--quick)" if quick else ""), Console(width=170))
     document = {"provenance": provenance(TITLE + (" --quick" if quick else ""), 0, limit_s=limit_s),

@@ -40,6 +40,7 @@ FIRST_PROVER = 10
 READY = re.compile(r"registered with gateway .* as (ext-\w+)")
 GATEWAY_LINE = re.compile(r"external provers connect to (http://[\d.]+:\d+)")
 ADDRESS_LINE = re.compile(r"--address (\S+)")
+FIRST_VERDICT = re.compile(r"^line 1\b", re.MULTILINE)
 RUN_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
 PARTS = ("queue_s", "network_s", "prove_s", "verify_s", "order_s")
 
@@ -71,6 +72,8 @@ class Fleet:
     """Seconds per attempt (None: the service's deadline rule, sized for provers that each have a core)."""
     pace_s: float | None = None
     """Seconds between submitted jobs, streamed to ``cluster submit -`` (None: all submitted at once)."""
+    faults: tuple[str, ...] = ()
+    """Prover i's ``--fault`` (:data:`workers.external_prover.FAULTS`); () or a missing one: honest."""
 
 
 def _free_port() -> int:
@@ -143,7 +146,8 @@ def run_fleet(fleet: Fleet, folder: Path) -> dict:
             addresses.append(relays.add(relay))
         provers = [processes.start(f"prover{i}", typer_command("workers.connect_cli", [
             "connect", "--gateway", f"http://{a[0]}:{a[1]}", "--identity", str(folder / f"prover{i}.pem"),
-            "--new-identity", "--threads", "1", "--cache", str(folder / f"cache{i}")]), NUMBA_NUM_THREADS="1")
+            "--new-identity", "--threads", "1", "--cache", str(folder / f"cache{i}"),
+            "--fault", fleet.faults[i] if i < len(fleet.faults) else "honest"]), NUMBA_NUM_THREADS="1")
             for i, a in enumerate(addresses)]
         labels = {_wait_for(out, READY, deadline, f"external prover {i}", process).group(1): fleet.labels[i]
                   for i, (process, out) in enumerate(provers)}
@@ -161,20 +165,24 @@ def run_fleet(fleet: Fleet, folder: Path) -> dict:
         submit, submit_out = processes.start("submit", typer_command("bench.cluster_cli", [
             "submit", "--address", address, source]), stdin=None if fleet.pace_s is None else subprocess.PIPE)
         if fleet.pace_s is not None:
-            _pace(submit, jobs_path, fleet.pace_s, deadline)
+            _pace(submit, submit_out, jobs_path, fleet.pace_s, deadline)
         _wait_finalized(log_path, fleet.jobs, deadline, submit, submit_out)
         wall_s = time.monotonic() - submitted
         counters = [relays.counters(relay) for relay in relayed]
-    return {**_latency_parts(log_path, labels), "wall_s": wall_s, "relays": counters}
+    return {**_latency_parts(log_path, labels), "wall_s": wall_s, "relays": counters, "labels": labels}
 
 
-def _pace(submit: subprocess.Popen, jobs_path: Path, pace_s: float, deadline: float) -> None:
-    """Feed ``submit`` (reading its stdin) one job line every ``pace_s`` seconds, then close its stdin."""
-    for line in jobs_path.read_text().splitlines():
+def _pace(submit: subprocess.Popen, submit_out: Path, jobs_path: Path, pace_s: float, deadline: float) -> None:
+    """Feed ``submit`` (reading its stdin) one job line every ``pace_s`` seconds, then close its stdin. The
+    pace starts once the first job's verdict is printed: lines written while ``submit`` still joins Ray
+    would queue in the pipe and arrive together."""
+    for number, line in enumerate(jobs_path.read_text().splitlines(), 1):
         if time.monotonic() > deadline or submit.poll() is not None:
             break
         submit.stdin.write(line + "\n")
         submit.stdin.flush()
+        if number == 1:
+            _wait_for(submit_out, FIRST_VERDICT, deadline, "cluster submit", submit)
         time.sleep(pace_s)
     submit.stdin.close()
 
