@@ -217,6 +217,8 @@ def calibrate(
                                                   "5 real seeds and 30 simulated each; needs root and `ip`)."),
     quick: bool = typer.Option(False, "--quick", help="With --wan: 1 real seed, 5 simulated, 6 jobs a run."),
     force: bool = _FORCE,
+    from_real: Path = typer.Option(None, "--from-real", help="With --wan: simulate anew the real runs stored in "
+                                                             "this calibration-wan.json, and run none."),
 ) -> None:
     """Small scenarios run for real (on Ray, or with --wan through the gateway and emulated links) beside
     their simulation (throughput, P50, P99)."""
@@ -224,8 +226,10 @@ def calibrate(
         from .wan.bench import WanBenchError
         from .wan.calibrate import run as run_wan
 
+        if from_real is not None and not from_real.is_file():
+            raise typer.BadParameter(f"{from_real} is not a file", param_hint="--from-real")
         try:
-            run_wan(quick, out or Path("bench/results/calibration-wan"), force)
+            run_wan(quick, out or Path("bench/results/calibration-wan"), force, from_real=from_real)
         except WanBenchError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None

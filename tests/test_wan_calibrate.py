@@ -23,6 +23,15 @@ def test_twin_charges_each_prover_its_own_network_time():
     assert again == simulate_case(far, [made_up_run({"p0": 0.06, "p1": 0.5})], 3, 16)  # seeded
 
 
+def test_twin_draws_each_attempt_network_time_from_the_measured_ones():
+    """A prover whose attempts mostly take 0.06 s and now and then 2 s (a cut and its retry): the twin's
+    P99 has that tail, which the median delay alone would not give."""
+    case = WanCase("tail", ("20ms", "20ms"))
+    p99 = lambda draws: max(m["latency_p99_s"] for m in simulate_case(
+        case, [{**made_up_run({}), "network_s": {"p0": draws, "p1": draws}}], 5, 16))
+    assert p99([0.06] * 9 + [2.0]) > 2.0 > 1.5 > p99([0.06] * 10)  # the same median, 0.06 s
+
+
 def test_twin_of_a_byzantine_prover_catches_every_false_proof():
     case = WanCase("byzantine", ("20ms", "20ms"), ("honest", "invalid"))
     (metrics,) = simulate_case(case, [made_up_run({"p0": 0.06, "p1": 0.06})], 1, 16)

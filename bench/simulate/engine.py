@@ -342,14 +342,19 @@ class Simulation:
     def _attempt(self, d: Dispatch) -> None:
         prover = self.provers[d.prover_id]
         decision = prover.decide(d.job.job_id, d.attempt)
-        request_s = decision.network_s(self.times.request_bytes)
+        request_s, proof_s = self._attempt_network_s(prover, decision)
         if decision.fault is Fault.SILENT:
             return
         if decision.fault is Fault.CRASH:
             self._after(request_s + decision.crash_at * prover.warmup_s, self._crash, d, prover, prover.epoch)
             return
-        prove_s = self.times.sample(self.rng) * prover.speed * decision.slowdown + decision.network_s(PROOF_BYTES)
+        prove_s = self.times.sample(self.rng) * prover.speed * decision.slowdown + proof_s
         self._after(request_s + prove_s, self._answer, d, prover, prover.epoch, prove_s, _INVALID.get(decision.fault))
+
+    def _attempt_network_s(self, prover: SimProver, decision: Decision) -> tuple[float, float]:
+        """Seconds one attempt spends on the wire: the request to the prover, and its proof back (the
+        prover's link: delay plus transfer; a subclass may draw them from measured times)."""
+        return decision.network_s(self.times.request_bytes), decision.network_s(PROOF_BYTES)
 
     def _answer(self, d: Dispatch, prover: SimProver, epoch: int, prove_s: float, invalid: str | None) -> None:
         if epoch != prover.epoch:

@@ -10,10 +10,11 @@ survives by reconnecting and resuming. Then each case is simulated over :data:`S
 seeds by the same engine as every other simulation, with a model read from
 the real runs' job logs (as :mod:`bench.simulate.calibrate` does for runs
 without a network): the proving times the provers reported, the verifier's
-batch cost, each prover's network time per attempt (assigned to proof
-received, less proving: the link's round trips and transfers and the
-gateway's handling, which on two shared cores is not what the link alone
-predicts) and the deadline the service set. What the check tests is the
+batch cost, each attempt's network time drawn from its prover's measured
+ones (assigned to proof received, less proving: the link's round trips and
+transfers, retries after a cut, and the gateway's handling, which on two
+shared cores is not what the link alone predicts) and the deadline the
+service set. What the check tests is the
 model of the coordinator over a network: queueing, round-robin over provers
 of unequal distance, deadlines, reassignment after a false proof, and
 verification batches. Throughput, P50 and P99 latency are compared as the
@@ -33,6 +34,7 @@ import sys
 import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from random import Random
 from statistics import median
 
 from rich.console import Console
@@ -43,7 +45,7 @@ from bench.simulate.calibrate import verifier_fit
 from bench.simulate.engine import SimProver, Simulation
 from bench.simulate.timing import ProofTimes
 from bench.stats import mean_ci
-from workers.faults import FaultSpec
+from workers.faults import Decision, FaultSpec
 from workers.joblog import JobLog
 from workers.metrics import measure
 from workers.scenario import Scenario
@@ -124,32 +126,43 @@ def run_real(cases: tuple[WanCase, ...], seeds: int, jobs: int, folder: Path) ->
 
 
 class WanTwin(Simulation):
-    """The engine with one given :class:`FaultSpec` per prover (``p0``, ``p1``, ...) instead of a fault mix."""
+    """The engine with one given :class:`FaultSpec` per prover (``p0``, ``p1``, ...) instead of a fault mix,
+    and each attempt's network time drawn from that prover's measured ones (``network``, seeded): a cut
+    connection's retry or a long poll still on the wire is a tail that one fixed delay would not have."""
 
-    def __init__(self, scenario: Scenario, times: ProofTimes, specs: list[FaultSpec], **kwargs: float):
-        self.specs = specs
+    def __init__(self, scenario: Scenario, times: ProofTimes, specs: list[FaultSpec],
+                 network: list[list[float]], **kwargs: float):
+        self.specs, self.network = specs, network
+        self.network_rng = Random(f"network:{scenario.seed}")
         super().__init__(scenario, times, **kwargs)
 
     def _provers(self, speedup: float) -> dict[str, SimProver]:
         return {f"p{i}": SimProver(f"p{i}", spec, 1.0 / speedup, self.times.median_s, self.scenario.stake,
                                    self.scenario.max_restarts) for i, spec in enumerate(self.specs)}
 
+    def _attempt_network_s(self, prover: SimProver, decision: Decision) -> tuple[float, float]:
+        measured = self.network[int(prover.prover_id[1:])]
+        if not measured:
+            return super()._attempt_network_s(prover, decision)
+        drawn = self.network_rng.choice(measured)
+        return drawn / 2, drawn / 2
+
 
 def simulate_case(case: WanCase, runs: list[dict], seeds: int, jobs: int) -> list[dict]:
     """The case's metrics over ``seeds`` simulated seeds, with the model pooled over its real runs."""
     times = ProofTimes(1, 1, 0, tuple(t for r in runs for t in r["prove_s"]),
                        median([r["verify_fixed_s"] for r in runs]), median([r["verify_per_proof_s"] for r in runs]), 0)
-    specs = []
+    specs, network = [], []
     for i in range(len(case.links)):
-        network = [t for r in runs for t in r["network_s"].get(f"p{i}", [])]
+        network.append([t for r in runs for t in r["network_s"].get(f"p{i}", [])])
         kind = "byzantine" if i < len(case.faults) and case.faults[i] == "invalid" else "honest"
-        specs.append(FaultSpec(kind, 1.0, latency_s=median(network) / 2 if network else 0.0))
+        specs.append(FaultSpec(kind, 1.0, latency_s=median(network[-1]) / 2 if network[-1] else 0.0))
     deadline = min(r["deadline_s"] for r in runs)
     out = []
     for seed in range(seeds):
         scenario = Scenario(case.name, "round-robin", len(case.links), jobs, interval_s=PACE_S, deadline_s=deadline,
                             seed=seed)
-        out.append(asdict(WanTwin(scenario, times, specs, join_s=0.0).run()))
+        out.append(asdict(WanTwin(scenario, times, specs, network, join_s=0.0).run()))
     return out
 
 
@@ -180,32 +193,40 @@ def assumptions(quick: bool) -> list[str]:
         "one `zkprove prover connect` at 1 numba thread per prover, each behind its own relay in a namespace "
         f"of loopback alone; all of it shares this machine's {os.cpu_count()} cores",
         f"simulated twin: {sim_seeds} seeds per case, the model read from that case's real job logs (pooled): "
-        "proving times as reported, the verifier's batch fit, each prover's median network time per attempt "
-        "(assigned to proof received, less proving; as its one-way delay x 2), the shortest attempt allowance "
-        "set; every prover registered before the first job; a byzantine prover's every proof false",
+        "proving times as reported, the verifier's batch fit, each attempt's network time drawn from its "
+        "prover's measured ones (assigned to proof received, less proving; the median as the link's delay for "
+        "deadlines), the shortest attempt allowance set; every prover registered before the first job; a "
+        "byzantine prover's every proof false",
         "compared: throughput, P50 and P99 latency, mean over seeds with a 95% t interval; target: the "
         f"simulated mean within {TOLERANCE:.0%} of the real one",
     ]
 
 
 def run(quick: bool = False, out_dir: Path = Path("bench/results/calibration-wan"), force: bool = False,
-        limit_s: float | None = None, console: Console | None = None) -> list[Row]:
-    """Run the cases for real in a namespace, simulate their twins, print and write ``calibration-wan.json``."""
+        limit_s: float | None = None, console: Console | None = None, from_real: Path | None = None) -> list[Row]:
+    """Run the cases for real in a namespace (or take the real runs stored in ``from_real``, an earlier
+    ``calibration-wan.json``), simulate their twins, print and write ``calibration-wan.json``."""
     from .bench import run_in_namespace
 
     (json_path,) = check_output_folder(out_dir, ("calibration-wan.json",), force)
     console = console or Console(stderr=True)
     said = assumptions(quick)
+    limit_s = limit_s or (QUICK_LIMIT_S if quick else LIMIT_S)
+    earlier = json.loads(from_real.read_text()) if from_real else None
+    if earlier:
+        said.append(f"real runs: those stored in {from_real} ({earlier['provenance'].get('created', '?')}), "
+                    "simulated anew")
     for line in said:
         console.print(f"assumption: {line}")
-    limit_s = limit_s or (QUICK_LIMIT_S if quick else LIMIT_S)
-    real = run_in_namespace("bench.wan.calibrate", ["--quick"] if quick else [], limit_s, console)
+    real = earlier["real"] if earlier else run_in_namespace("bench.wan.calibrate", ["--quick"] if quick else [],
+                                                            limit_s, console)
     seeds, jobs = (QUICK_SIM_SEEDS, QUICK_JOBS) if quick else (SIM_SEEDS, JOBS)
     sim = {case.name: simulate_case(case, real[case.name], seeds, jobs) for case in CASES}
     rows = compare_rows(CASES, real, sim)
     title = "zkprove bench calibrate --wan: simulation vs gateway runs over emulated links"
     print_rows(rows, title + (" (--quick)" if quick else ""), Console(width=170))
-    document = {"provenance": provenance(title + (" --quick" if quick else ""), 0, limit_s=limit_s),
+    document = {"provenance": provenance(title + (" --quick" if quick else ""), 0, limit_s=limit_s,
+                                         real_runs=str(from_real) if from_real else "this run"),
                 "assumptions": said, "cases": [asdict(c) for c in CASES], "real": real, "sim": sim,
                 "rows": [r.as_dict() for r in rows]}
     out_dir.mkdir(parents=True, exist_ok=True)
