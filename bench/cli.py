@@ -222,6 +222,8 @@ def calibrate(
 ) -> None:
     """Small scenarios run for real (on Ray, or with --wan through the gateway and emulated links) beside
     their simulation (throughput, P50, P99)."""
+    if not wan and (quick or force or from_real is not None):
+        raise typer.BadParameter("--quick, --force and --from-real go with --wan", param_hint="--wan")
     if wan:
         from .wan.bench import WanBenchError
         from .wan.calibrate import run as run_wan

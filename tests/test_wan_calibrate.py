@@ -1,5 +1,6 @@
 """The WAN calibration's simulated twin and its comparison, on made-up real runs (the real runs are the bench's)."""
 
+import json
 import math
 
 import pytest
@@ -56,3 +57,18 @@ def test_every_case_names_known_links_and_faults(case):
 
     assert all(link in PROFILES for link in case.links) and all(f in FAULTS for f in case.faults)
     assert (case.fleet(4, 1).links[0].drop_rate == 1.0) == (case.cut_span_bytes is not None)
+
+
+def test_stored_real_runs_refuse_a_file_that_is_not_a_calibration(tmp_path):
+    from bench.wan.bench import WanBenchError
+    from bench.wan.calibrate import stored_real_runs
+
+    path = tmp_path / "c.json"
+    for text, says in (("x", "not a readable JSON"), ("[1]", "no real runs"), ('{"real": {}}', "no real run of"),
+                       ('{"real": {"%s": [{"prove_s": []}]}}' % CASES[0].name, "lacks verify_fixed_s")):
+        path.write_text(text)
+        with pytest.raises(WanBenchError, match=says):
+            stored_real_runs(path)
+    runs = {case.name: [made_up_run({"p0": 0.05}) | {"metrics": {"jobs": 16}}] for case in CASES}
+    path.write_text(json.dumps({"real": runs, "provenance": {"created": "then"}}))
+    assert stored_real_runs(path) == (runs, "then")

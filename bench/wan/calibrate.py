@@ -35,7 +35,7 @@ import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from random import Random
-from statistics import median
+from statistics import fmean, median
 
 from rich.console import Console
 
@@ -173,11 +173,11 @@ def compare_rows(cases: tuple[WanCase, ...], real: dict[str, list[dict]], sim: d
         for key in METRICS:
             r = [run["metrics"][key] for run in real[case.name]]
             s = [m[key] for m in sim[case.name]]
-            shown = [_with_interval(v) for v in (s, r)]
-            gap = (sum(s) / len(s) - sum(r) / len(r)) / (sum(r) / len(r)) if sum(r) else float("nan")
-            rows.append(Row(f"{case.name}: {key}, sim {shown[0]} ({len(s)} seeds) vs real {shown[1]} ({len(r)})",
-                            len(r), sum(s) / len(s), "sim", f"real, off by {gap:+.1%}", sum(r) / len(r),
-                            target=f"within {TOLERANCE:.0%}", met=abs(gap) <= TOLERANCE))
+            real_mean, sim_mean = fmean(r), fmean(s)
+            gap = (sim_mean - real_mean) / real_mean if real_mean else float("nan")
+            rows.append(Row(f"{case.name}: {key}, sim {_with_interval(s)} ({len(s)} seeds) vs real "
+                            f"{_with_interval(r)} ({len(r)})", len(r), sim_mean, "sim", f"real, off by {gap:+.1%}",
+                            real_mean, target=f"within {TOLERANCE:.0%}", met=abs(gap) <= TOLERANCE))
     return rows
 
 
@@ -202,6 +202,35 @@ def assumptions(quick: bool) -> list[str]:
     ]
 
 
+RUN_KEYS = ("prove_s", "verify_fixed_s", "verify_per_proof_s", "network_s", "deadline_s", "metrics")
+"""What :func:`model_from_log` stores per real run, and a twin reads."""
+
+
+def stored_real_runs(path: Path) -> tuple[dict[str, list[dict]], str]:
+    """The real runs of every case in an earlier ``calibration-wan.json``, and when they were run;
+    :class:`~bench.wan.bench.WanBenchError` naming what is missing if the file is not one."""
+    from .bench import WanBenchError
+
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise WanBenchError(f"--from-real {path}: not a readable JSON file ({error})") from None
+    real = document.get("real") if isinstance(document, dict) else None
+    if not isinstance(real, dict):
+        raise WanBenchError(f"--from-real {path}: no real runs (a calibration-wan.json has them under \"real\")")
+    for case in CASES:
+        runs = real.get(case.name)
+        if not isinstance(runs, list) or not runs:
+            raise WanBenchError(f"--from-real {path}: no real run of the case {case.name!r}")
+        for number, run in enumerate(runs, 1):
+            missing = [key for key in RUN_KEYS if not isinstance(run, dict) or key not in run]
+            if missing or "jobs" not in run["metrics"]:
+                raise WanBenchError(f"--from-real {path}: run {number} of {case.name!r} lacks "
+                                    f"{', '.join(missing) or 'metrics.jobs'}")
+    stored = document.get("provenance", {})
+    return real, stored.get("real_runs_created") or stored.get("created", "?")
+
+
 def run(quick: bool = False, out_dir: Path = Path("bench/results/calibration-wan"), force: bool = False,
         limit_s: float | None = None, console: Console | None = None, from_real: Path | None = None) -> list[Row]:
     """Run the cases for real in a namespace (or take the real runs stored in ``from_real``, an earlier
@@ -212,21 +241,23 @@ def run(quick: bool = False, out_dir: Path = Path("bench/results/calibration-wan
     console = console or Console(stderr=True)
     said = assumptions(quick)
     limit_s = limit_s or (QUICK_LIMIT_S if quick else LIMIT_S)
-    earlier = json.loads(from_real.read_text()) if from_real else None
-    if earlier:
-        said.append(f"real runs: those stored in {from_real} ({earlier['provenance'].get('created', '?')}), "
-                    "simulated anew")
+    created = None
+    if from_real is not None:
+        real, created = stored_real_runs(from_real)
+        said.append(f"real runs: those stored in {from_real} ({created}), simulated anew")
     for line in said:
         console.print(f"assumption: {line}")
-    real = earlier["real"] if earlier else run_in_namespace("bench.wan.calibrate", ["--quick"] if quick else [],
-                                                            limit_s, console)
-    seeds, jobs = (QUICK_SIM_SEEDS, QUICK_JOBS) if quick else (SIM_SEEDS, JOBS)
-    sim = {case.name: simulate_case(case, real[case.name], seeds, jobs) for case in CASES}
+    if from_real is None:
+        real = run_in_namespace("bench.wan.calibrate", ["--quick"] if quick else [], limit_s, console)
+    seeds = QUICK_SIM_SEEDS if quick else SIM_SEEDS
+    sim = {case.name: simulate_case(case, real[case.name], seeds, real[case.name][0]["metrics"]["jobs"])
+           for case in CASES}
     rows = compare_rows(CASES, real, sim)
     title = "zkprove bench calibrate --wan: simulation vs gateway runs over emulated links"
     print_rows(rows, title + (" (--quick)" if quick else ""), Console(width=170))
     document = {"provenance": provenance(title + (" --quick" if quick else ""), 0, limit_s=limit_s,
-                                         real_runs=str(from_real) if from_real else "this run"),
+                                         real_runs=str(from_real) if from_real else "this run",
+                                         real_runs_created=created),
                 "assumptions": said, "cases": [asdict(c) for c in CASES], "real": real, "sim": sim,
                 "rows": [r.as_dict() for r in rows]}
     out_dir.mkdir(parents=True, exist_ok=True)
